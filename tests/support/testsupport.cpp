@@ -1,0 +1,12 @@
+#include "testsupport.h"
+
+#include <QtGlobal>
+
+namespace pktest {
+
+QString sharedDir()
+{
+    return qEnvironmentVariable("PK_SHARED_DIR");
+}
+
+} // namespace pktest
