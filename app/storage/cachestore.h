@@ -1,0 +1,107 @@
+#pragma once
+
+#include "domain/apikey.h"
+#include "domain/user.h"
+#include "domain/workspace.h"
+#include "secrets/secretbuffer.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace pk {
+
+namespace sql {
+class Database;
+}
+
+/// Why a cache could not be opened.
+enum class CacheError
+{
+    None,
+    WrongKeyOrCorrupt, ///< the keychain's cache key does not read the file, or the file is damaged
+    PlaintextFile,     ///< the file is an unencrypted SQLite database; refused, never read or written
+    NotEncryptedBuild, ///< the program is linked against plain SQLite (`PRAGMA cipher_version` empty)
+    Io,                ///< the file or its folder cannot be created, read or written
+    Schema             ///< the file is newer than this program (user_version too high) or a migration
+                       ///< failed
+};
+
+/// The details of a failed CacheStore::open().
+struct CacheOpenError
+{
+    CacheError kind = CacheError::None;
+    QString message;         ///< for the user: what is wrong and what "Rebuild" will do
+    bool canRebuild = false; ///< true when moveAsideAndRecreate() is the remedy to offer
+};
+
+/// Everything the app shows offline: the last server state a sync confirmed.
+struct CacheSnapshot
+{
+    QList<Workspace> workspaces;
+    QList<ApiKey> keys; ///< masked keys only (ApiKey never holds a full secret)
+    QList<User> users;
+    QHash<QString, QList<WorkspaceMember>> members; ///< by workspace id
+    QDateTime syncedAtUtc;                          ///< when the server answered; invalid = never synced
+    QJsonObject principal;                          ///< who the profile's API key acts as (access/)
+};
+
+/// One encrypted SQLCipher file per profile holding the last synced snapshot (ARCHITECTURE.md: sync/ →
+/// storage/). Objects are stored as their toJson() plus indexed columns (id, workspace, type, name), so
+/// fields not modelled by the domain types survive. The schema is versioned with `PRAGMA user_version`
+/// and migrated forward on open. The cache never holds a secret: replaceAll() and upsertKey() refuse an
+/// ApiKey whose `key` is not masked. Logs (category `pk.storage`) name ids, never contents.
+class CacheStore
+{
+public:
+    /// The schema version this build writes.
+    static constexpr int schemaVersion = 1;
+
+    ~CacheStore();
+    CacheStore(const CacheStore &) = delete;
+    CacheStore &operator=(const CacheStore &) = delete;
+
+    /// `<QStandardPaths::AppDataLocation>/cache/<profileId>.db`.
+    static QString defaultPath(const QString &profileId);
+    /// A new random 32-byte cache key from QRandomGenerator::system() (the OS CSPRNG). Store it in the
+    /// keychain under CredentialStore::cacheKeyEntry() before creating the file.
+    static SecretBuffer newKey();
+
+    /// Opens or creates the cache at `path` with the 32-byte `key`, creating the folder as needed, and
+    /// migrates the schema. On failure returns nullptr and fills `error` (when given); the file is left
+    /// as it was. A key of the wrong length gives WrongKeyOrCorrupt without touching the file.
+    static std::unique_ptr<CacheStore> open(const QString &path, const SecretBuffer &key,
+                                            CacheOpenError *error);
+    /// "Rebuild from the server": renames the file at `path` to `<name>.unreadable-<yyyyMMddTHHmmssZ>`
+    /// (UTC; never deletes it) and creates an empty cache there with `key`. Returns false with `error`
+    /// filled when the rename or the creation fails; the old file then stays where it was.
+    static bool moveAsideAndRecreate(const QString &path, const SecretBuffer &key, QString *error);
+
+    QString path() const;
+
+    /// The whole snapshot, in the order it was stored. Empty on a fresh cache.
+    CacheSnapshot load() const;
+    /// Replaces the whole content in ONE transaction: on any failure nothing changes and `error` (when
+    /// given) says why (e.g. a key with an empty or duplicate id, or an unmasked key).
+    bool replaceAll(const CacheSnapshot &snapshot, QString *error);
+    /// Inserts or replaces one key (after a create, update or rotate the server confirmed). A new key is
+    /// appended after the existing ones.
+    bool upsertKey(const ApiKey &key, QString *error = nullptr);
+    /// Removes the keys with these ids (after deletes the server confirmed); unknown ids are ignored.
+    bool removeKeys(const QStringList &ids, QString *error = nullptr);
+    /// When the stored snapshot was synced (UTC); invalid when never.
+    QDateTime lastSyncedAtUtc() const;
+
+private:
+    explicit CacheStore(std::unique_ptr<sql::Database> db);
+    bool migrate(CacheOpenError *error);
+
+    std::unique_ptr<sql::Database> m_db;
+};
+
+} // namespace pk

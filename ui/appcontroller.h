@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace pk {
+class Session;
+} // namespace pk
+
+namespace pk::ui {
+
+class MainWindow;
+
+/// How the app was started (the command-line options of `portkey-key-manager`).
+struct StartOptions
+{
+    bool sandbox = false;   ///< `--sandbox`: a private in-process sandbox, no connect dialog
+    QString persona;        ///< `--persona NAME` with --sandbox; empty = the owner
+    QString profileName;    ///< `--profile NAME`: which stored profile to open
+    QString screenshotPath; ///< `--screenshot FILE`: save a PNG of the window after the first sync, then quit
+};
+
+/// Runs the app's start-up without blocking the GUI thread (issue 2 "First run"): picks the profile
+/// (`--sandbox`, `--profile`, the last used one, or the first-run ConnectDialog), opens it through
+/// pk::Session (keychain and network asynchronous; the cache opens fast, so the window shows the cached
+/// snapshot at once), shows the MainWindow and starts the first sync. With a screenshot path it renders the
+/// window to PNG after the first sync and asks the application to quit.
+class AppController : public QObject
+{
+    Q_OBJECT
+public:
+    explicit AppController(const StartOptions &options, QObject *parent = nullptr);
+    ~AppController() override;
+
+    /// Starts the flow; returns at once. Failures that end the app arrive as failed().
+    void start();
+
+    MainWindow *mainWindow() const;
+    Session *session() const;
+
+signals:
+    /// The window is shown and the first sync after start-up ended (`ok` false when it failed; the window
+    /// then shows the error and, when there is one, the cached snapshot).
+    void ready(bool ok);
+    /// The screenshot was written to `path`.
+    void screenshotSaved(const QString &path);
+    /// The app cannot go on: `message` says what happened and what to do; `exitCode` ≠ 0.
+    void failed(const QString &message, int exitCode);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace pk::ui
