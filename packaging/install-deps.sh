@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config clang-format
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-l10n-tools qt6-httpserver-dev qt6-websockets-dev
-    qt6-svg-dev qtkeychain-qt6-dev libsqlcipher-dev sqlcipher libxkbcommon-dev
+    qt6-svg-dev qtkeychain-qt6-dev libsqlcipher-dev sqlcipher sqlite3 libxkbcommon-dev
     xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools desktop-file-utils appstream file
 )
 if [[ "${1:-}" == "--with-node" ]]; then

@@ -17,7 +17,8 @@ enum class KeychainError
     AccessDenied, ///< the user or the OS refused access (QKeychain::AccessDenied, AccessDeniedByUser)
     Unavailable,  ///< no keychain backend: no session bus, no Secret Service, or no answer within the
                   ///< timeout (QKeychain::NoBackendAvailable, NotImplemented, D-Bus errors)
-    Locked,       ///< the keyring is locked and could not be unlocked
+    Locked,       ///< the keyring is locked and could not be unlocked (no prompt could be shown), or
+                  ///< the default keyring does not exist yet
     Other         ///< anything else (QKeychain::OtherError, CouldNotDeleteEntry)
 };
 
@@ -59,7 +60,8 @@ public:
     /// `keys/<keyId>`: a created or rotated key's secret the user chose to keep in the keychain.
     static QString storedKeyEntry(const QString &keyId);
 
-    /// Timeout of each job in ms (default 10000). After it the result is Unavailable.
+    /// Timeout of each job in ms (default 10000). After it the result is Unavailable; the backend's job
+    /// is left to finish on its own and its late answer is dropped.
     int timeoutMs() const { return m_timeoutMs; }
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
@@ -86,6 +88,7 @@ private:
         Write,
         Remove
     };
+    static QString opName(Op op);
     void start(Op op, const QString &entry, const QByteArray &data, Callback callback);
 
     int m_timeoutMs = 10000;

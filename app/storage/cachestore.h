@@ -54,8 +54,9 @@ struct CacheSnapshot
 /// One encrypted SQLCipher file per profile holding the last synced snapshot (ARCHITECTURE.md: sync/ →
 /// storage/). Objects are stored as their toJson() plus indexed columns (id, workspace, type, name), so
 /// fields not modelled by the domain types survive. The schema is versioned with `PRAGMA user_version`
-/// and migrated forward on open. The cache never holds a secret: replaceAll() and upsertKey() refuse an
-/// ApiKey whose `key` is not masked. Logs (category `pk.storage`) name ids, never contents.
+/// and migrated forward on open. The cache never holds a secret: replaceAll() and upsertKey() refuse a key
+/// (or principal) with a member named `key`, `api_key` or `secret`, at any depth, whose text is not masked
+/// (has no `*`). Logs (category `pk.storage`) name ids, never contents.
 class CacheStore
 {
 public:
@@ -78,14 +79,16 @@ public:
     static std::unique_ptr<CacheStore> open(const QString &path, const SecretBuffer &key,
                                             CacheOpenError *error);
     /// "Rebuild from the server": renames the file at `path` to `<name>.unreadable-<yyyyMMddTHHmmssZ>`
-    /// (UTC; never deletes it) and creates an empty cache there with `key`. Returns false with `error`
-    /// filled when the rename or the creation fails; the old file then stays where it was.
+    /// (UTC; never deletes it; a `-journal` file beside it moves along) and creates an empty cache there
+    /// with `key`. Returns false with `error` filled when the rename fails (nothing changed) or the new
+    /// file cannot be created (the old one stays under its new name).
     static bool moveAsideAndRecreate(const QString &path, const SecretBuffer &key, QString *error);
 
     QString path() const;
 
-    /// The whole snapshot, in the order it was stored. Empty on a fresh cache.
-    CacheSnapshot load() const;
+    /// The whole snapshot, in the order it was stored. Empty on a fresh cache. When a read fails (a page
+    /// damaged since open()) it returns what it read so far and fills `error` (when given).
+    CacheSnapshot load(QString *error = nullptr) const;
     /// Replaces the whole content in ONE transaction: on any failure nothing changes and `error` (when
     /// given) says why (e.g. a key with an empty or duplicate id, or an unmasked key).
     bool replaceAll(const CacheSnapshot &snapshot, QString *error);

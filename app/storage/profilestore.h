@@ -5,6 +5,7 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 namespace pk {
@@ -45,10 +46,11 @@ public:
     QString lastUsed() const;
     void setLastUsed(const QString &id);
 
-    /// Seconds after which a copied secret is cleared from the clipboard (default 30, range 5–600).
+    /// Seconds after which a copied secret is cleared from the clipboard (default 30; stored and returned
+    /// clamped to 5–600).
     int clipboardClearDelaySeconds() const;
     void setClipboardClearDelaySeconds(int seconds);
-    /// Days before expiry from which a key is flagged as expiring (default 7, range 0–365).
+    /// Days before expiry from which a key is flagged as expiring (default 7; clamped to 0–365).
     int expiryWarningDays() const;
     void setExpiryWarningDays(int days);
 

@@ -144,6 +144,7 @@ public:
 
 private:
     friend class Statement;
+    friend class Transaction;
     sqlite3 *m_db = nullptr;
     QString m_path;
     SqlError m_lastError;

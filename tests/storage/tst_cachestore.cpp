@@ -1,0 +1,508 @@
+#include "storage/cachestore.h"
+#include "storage/sqlite.h"
+
+#include <QtTest>
+
+#include <QCryptographicHash>
+#include <QDirIterator>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+
+using pk::ApiKey;
+using pk::CacheError;
+using pk::CacheOpenError;
+using pk::CacheSnapshot;
+using pk::CacheStore;
+using pk::SecretBuffer;
+
+namespace {
+
+QJsonObject parse(const char *json)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray(json), &error);
+    if (error.error != QJsonParseError::NoError)
+        qFatal("bad test JSON: %s", qPrintable(error.errorString()));
+    return doc.object();
+}
+
+ApiKey richKey(int n)
+{
+    ApiKey key = ApiKey::fromJson(parse(R"({
+        "object": "api-key", "key": "Xk*******S4",
+        "name": "Schlüssel für Zürich — 東京 🚀", "description": "prod key, ünïcödé",
+        "type": "workspace-service", "organisation_id": "9a1b2c3d-0000-4000-8000-000000000001",
+        "workspace_id": "ws-prod-eu", "status": "active", "creation_mode": "api",
+        "created_at": "2026-01-02T03:04:05.678Z", "last_updated_at": "2026-02-03T04:05:06Z",
+        "expires_at": "2027-01-01T00:00:00.000Z", "last_reset_at": "not a date",
+        "key_transition_expires_at": "2026-03-01T10:00:00+02:00",
+        "rate_limits": [{"type": "requests", "unit": "rpm", "value": 600, "burst": 5}],
+        "usage_limits": {"credit_limit": 12.5, "type": "cost", "alert_threshold": 10,
+                         "periodic_reset": "monthly", "next_usage_reset_at": "2026-12-01T00:00:00Z"},
+        "reset_usage": 3.25,
+        "scopes": ["completions.write", "logs.view"],
+        "defaults": {"metadata": {"team": "Ægir"}, "config_id": "cfg-1", "future_default": true},
+        "allow_config_override": false,
+        "alert_emails": ["ops@example.com"],
+        "rotation_policy": {"rotation_period": "monthly", "key_transition_period_ms": 3600000,
+                            "next_rotation_at": "2026-04-01T00:00:00Z"},
+        "future_field": {"nested": [1, 2, {"x": null}]},
+        "another_unknown": "kept"
+    })"));
+    key.id = QStringLiteral("key-%1-0000-4000-8000-00000000000a").arg(n);
+    key.name += QString::number(n);
+    return key;
+}
+
+CacheSnapshot richSnapshot(int keyCount = 3)
+{
+    CacheSnapshot s;
+    pk::Workspace w1 = pk::Workspace::fromJson(parse(R"({
+        "id": "ws-uuid-1", "slug": "ws-prod-eu", "name": "Produktion Europa ✓", "description": "main",
+        "created_at": "2025-05-05T05:05:05.555Z",
+        "defaults": {"metadata": {"env": "prod"}, "is_default": 1, "unknown_default": "x"},
+        "usage_limits": [{"credit_limit": 100, "type": "cost", "periodic_reset": "weekly"}],
+        "rate_limits": [{"type": "tokens", "unit": "rpd", "value": 100000}],
+        "object": "workspace", "future_ws": [true]
+    })"));
+    pk::Workspace w2 = pk::Workspace::fromJson(
+        parse(R"({"id": "ws-uuid-2", "slug": "sandbox", "name": "Песочница", "description": null})"));
+    s.workspaces = {w1, w2};
+    for (int i = 0; i < keyCount; ++i)
+        s.keys.append(richKey(i));
+    s.users = {pk::User::fromJson(parse(R"({
+        "object": "user", "id": "user-1", "first_name": "Zoë", "last_name": "Ångström",
+        "email": "zoe@example.com", "role": "owner", "created_at": "2024-01-01T00:00:00Z",
+        "workspace_ids": ["ws-uuid-1", "ws-uuid-2"], "future_user_field": 42
+    })")),
+               pk::User::fromJson(parse(R"({"id": "user-2", "email": "n@example.com", "role": "member"})"))};
+    s.members.insert(
+        QStringLiteral("ws-uuid-1"),
+        {pk::WorkspaceMember::fromJson(parse(R"({
+        "id": "user-1", "first_name": "Zoë", "last_name": "Ångström", "email": "zoe@example.com",
+        "org_role": "owner", "role": "ws-admin", "status": "active", "workspace_id": "ws-uuid-1",
+        "scopes": ["workspaces.read"], "created_at": "2024-01-01T00:00:00Z", "extra_member": {"a": 1}
+    })")),
+         pk::WorkspaceMember::fromJson(parse(
+             R"({"id": "user-2", "email": "n@example.com", "role": "member", "org_role": "member"})"))});
+    s.members.insert(QStringLiteral("ws-uuid-2"),
+                     {pk::WorkspaceMember::fromJson(parse(R"({"id": "user-2", "role": "manager"})"))});
+    s.syncedAtUtc = QDateTime(QDate(2026, 11, 30), QTime(8, 30, 1, 234), Qt::UTC);
+    s.principal = parse(R"({"type": "organisation-service", "scopes": ["keys.read"], "name": "Ключ"})");
+    return s;
+}
+
+void compareSnapshots(const CacheSnapshot &actual, const CacheSnapshot &expected)
+{
+    QCOMPARE(actual.workspaces, expected.workspaces);
+    QCOMPARE(actual.keys, expected.keys);
+    QCOMPARE(actual.users, expected.users);
+    QCOMPARE(actual.members.keys().size(), expected.members.keys().size());
+    for (auto it = expected.members.constBegin(); it != expected.members.constEnd(); ++it)
+        QCOMPARE(actual.members.value(it.key()), it.value());
+    QCOMPARE(actual.syncedAtUtc, expected.syncedAtUtc);
+    if (expected.syncedAtUtc.isValid())
+        QCOMPARE(actual.syncedAtUtc.timeSpec(), Qt::UTC);
+    QCOMPARE(actual.principal, expected.principal);
+}
+
+QByteArray fileBytes(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return QByteArray();
+    return file.readAll();
+}
+
+void overwrite(const QString &path, qint64 offset, const QByteArray &bytes)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(file.seek(offset));
+    QCOMPARE(file.write(bytes), bytes.size());
+}
+
+} // namespace
+
+class TestCacheStore : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init();
+    void newKeyIsRandom();
+    void defaultPathIsPerProfile();
+    void roundTripRichSnapshot();
+    void fileIsEncrypted();
+    void readableBySqlcipherCliWithKey();
+    void wrongKeyIsRefusedAndFileUntouched();
+    void wrongKeyLengthIsRefused();
+    void corruptFileIsReported_data();
+    void corruptFileIsReported();
+    void plaintextFileIsRefused();
+    void moveAsideKeepsOldFile();
+    void replaceAllIsAtomic_data();
+    void replaceAllIsAtomic();
+    void upsertAndRemoveKeys();
+    void unmaskedSecretIsRefused();
+    void schemaIsVersioned();
+    void newerSchemaIsRefused();
+
+private:
+    QString path(const QString &name = QStringLiteral("profile.db")) const { return m_dir->filePath(name); }
+    std::unique_ptr<QTemporaryDir> m_dir;
+    SecretBuffer m_key = CacheStore::newKey();
+};
+
+void TestCacheStore::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void TestCacheStore::newKeyIsRandom()
+{
+    const SecretBuffer a = CacheStore::newKey();
+    const SecretBuffer b = CacheStore::newKey();
+    QCOMPARE(a.size(), 32);
+    QCOMPARE(b.size(), 32);
+    QVERIFY(!a.equals(b));
+}
+
+void TestCacheStore::defaultPathIsPerProfile()
+{
+    const QString p = CacheStore::defaultPath(QStringLiteral("abc"));
+    QVERIFY(p.startsWith(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)));
+    QVERIFY(p.endsWith(QStringLiteral("/cache/abc.db")));
+    QVERIFY(p != CacheStore::defaultPath(QStringLiteral("abd")));
+}
+
+void TestCacheStore::roundTripRichSnapshot()
+{
+    const CacheSnapshot snapshot = richSnapshot();
+    // The fixtures really exercise every kind of field.
+    QVERIFY(snapshot.keys.first().extra.contains(QStringLiteral("future_field")));
+    QVERIFY(snapshot.keys.first().lastResetAt.isUnparseable());
+    QVERIFY(snapshot.keys.first().rotationPolicy.has_value());
+    {
+        CacheOpenError error;
+        auto store = CacheStore::open(path(QStringLiteral("sub/dir/profile.db")), m_key, &error);
+        QVERIFY2(store, qPrintable(error.message));
+        QVERIFY(store->load().keys.isEmpty());
+        QVERIFY(!store->lastSyncedAtUtc().isValid());
+        QString message;
+        QVERIFY2(store->replaceAll(snapshot, &message), qPrintable(message));
+        compareSnapshots(store->load(), snapshot);
+    }
+    auto reopened = CacheStore::open(path(QStringLiteral("sub/dir/profile.db")), m_key, nullptr);
+    QVERIFY(reopened);
+    QString loadError;
+    const CacheSnapshot loaded = reopened->load(&loadError);
+    QVERIFY(loadError.isEmpty());
+    compareSnapshots(loaded, snapshot);
+    QCOMPARE(reopened->lastSyncedAtUtc(), snapshot.syncedAtUtc);
+    QCOMPARE(loaded.keys.first().extra.value(QStringLiteral("future_field")).toObject(),
+             parse(R"({"nested": [1, 2, {"x": null}]})"));
+    QCOMPARE(loaded.keys.first().name, QStringLiteral("Schlüssel für Zürich — 東京 🚀0"));
+
+    // Replacing again drops what the new snapshot no longer has.
+    CacheSnapshot smaller = richSnapshot(1);
+    smaller.members.remove(QStringLiteral("ws-uuid-2"));
+    smaller.syncedAtUtc = QDateTime();
+    QVERIFY(reopened->replaceAll(smaller, nullptr));
+    compareSnapshots(reopened->load(), smaller);
+}
+
+void TestCacheStore::fileIsEncrypted()
+{
+    {
+        auto store = CacheStore::open(path(), m_key, nullptr);
+        QVERIFY(store);
+        QVERIFY(store->replaceAll(richSnapshot(), nullptr));
+    }
+    const QByteArray bytes = fileBytes(path());
+    QVERIFY(bytes.size() >= 1024);
+    QVERIFY(!bytes.startsWith(QByteArray("SQLite format 3\0", 16)));
+    QVERIFY(!pk::sql::hasPlaintextSqliteHeader(path()));
+    // No content is visible in the file.
+    for (const char *needle : {"Xk*******S4", "zoe@example.com", "future_field", "api_keys", "ws-prod-eu"})
+        QVERIFY2(!bytes.contains(needle), needle);
+    QVERIFY(!bytes.contains(QStringLiteral("Zürich").toUtf8()));
+    const QFileDevice::Permissions perms = QFile::permissions(path());
+    QVERIFY(!(perms & (QFileDevice::ReadGroup | QFileDevice::ReadOther)));
+}
+
+void TestCacheStore::readableBySqlcipherCliWithKey()
+{
+    {
+        auto store = CacheStore::open(path(), m_key, nullptr);
+        QVERIFY(store);
+        QVERIFY(store->replaceAll(richSnapshot(2), nullptr));
+    }
+    // The stock SQLCipher shell opens the file with the same raw key: it is a standard SQLCipher database.
+    QProcess cli;
+    cli.start(QStringLiteral("sqlcipher"), {path()});
+    QVERIFY2(cli.waitForStarted(5000), "the sqlcipher shell (package sqlcipher) is needed");
+    const SecretBuffer hex = m_key.toHex();
+    cli.write(QByteArray("PRAGMA key = \"x'") + hex.view() +
+              QByteArray("'\";\nSELECT count(*) FROM api_keys;\n"));
+    cli.closeWriteChannel();
+    QVERIFY(cli.waitForFinished(10000));
+    QCOMPARE(QString::fromUtf8(cli.readAllStandardOutput()).trimmed(), QStringLiteral("2"));
+}
+
+void TestCacheStore::wrongKeyIsRefusedAndFileUntouched()
+{
+    {
+        auto store = CacheStore::open(path(), m_key, nullptr);
+        QVERIFY(store);
+        QVERIFY(store->replaceAll(richSnapshot(), nullptr));
+    }
+    const QByteArray before = fileBytes(path());
+    const QDateTime modified = QFileInfo(path()).lastModified();
+    CacheOpenError error;
+    auto store = CacheStore::open(path(), CacheStore::newKey(), &error);
+    QVERIFY(!store);
+    QCOMPARE(error.kind, CacheError::WrongKeyOrCorrupt);
+    QVERIFY(error.canRebuild);
+    QVERIFY(error.message.contains(QStringLiteral("Rebuild")));
+    QCOMPARE(fileBytes(path()), before);
+    QCOMPARE(QFileInfo(path()).lastModified(), modified);
+    QVERIFY(!QFile::exists(QString(path() + QStringLiteral("-journal"))));
+    // The right key still reads everything.
+    auto again = CacheStore::open(path(), m_key, nullptr);
+    QVERIFY(again);
+    compareSnapshots(again->load(), richSnapshot());
+}
+
+void TestCacheStore::wrongKeyLengthIsRefused()
+{
+    CacheOpenError error;
+    QVERIFY(!CacheStore::open(path(), SecretBuffer("short", 5), &error));
+    QCOMPARE(error.kind, CacheError::WrongKeyOrCorrupt);
+    QVERIFY(!QFile::exists(path()));
+}
+
+void TestCacheStore::corruptFileIsReported_data()
+{
+    QTest::addColumn<qint64>("offset");
+    QTest::addColumn<int>("length");
+    QTest::newRow("salt/header") << qint64(0) << 16;
+    QTest::newRow("first page body") << qint64(200) << 64;
+    QTest::newRow("a later page") << qint64(-1) << 64; // the middle of the file
+    QTest::newRow("last bytes") << qint64(-2) << 32;
+}
+
+void TestCacheStore::corruptFileIsReported()
+{
+    QFETCH(qint64, offset);
+    QFETCH(int, length);
+    {
+        auto store = CacheStore::open(path(), m_key, nullptr);
+        QVERIFY(store);
+        QVERIFY(store->replaceAll(richSnapshot(60), nullptr)); // several pages
+    }
+    const qint64 size = QFileInfo(path()).size();
+    QVERIFY(size > 8 * 1024);
+    if (offset == -1)
+        offset = size / 2;
+    else if (offset == -2)
+        offset = size - length;
+    overwrite(path(), offset, QByteArray(length, '\x5a'));
+    const QByteArray damaged = fileBytes(path());
+
+    CacheOpenError error;
+    auto store = CacheStore::open(path(), m_key, &error);
+    QVERIFY(!store);
+    QCOMPARE(error.kind, CacheError::WrongKeyOrCorrupt);
+    QVERIFY(error.canRebuild);
+    QVERIFY(!error.message.isEmpty());
+    QCOMPARE(fileBytes(path()), damaged);
+}
+
+void TestCacheStore::plaintextFileIsRefused()
+{
+    QProcess cli;
+    cli.start(
+        QStringLiteral("sqlite3"),
+        {path(), QStringLiteral("CREATE TABLE api_keys(id TEXT); INSERT INTO api_keys VALUES('plain');")});
+    QVERIFY2(cli.waitForFinished(10000), "the sqlite3 shell is needed");
+    QCOMPARE(cli.exitCode(), 0);
+    const QByteArray before = fileBytes(path());
+    QVERIFY(before.startsWith(QByteArray("SQLite format 3\0", 16)));
+
+    CacheOpenError error;
+    QVERIFY(!CacheStore::open(path(), m_key, &error));
+    QCOMPARE(error.kind, CacheError::PlaintextFile);
+    QVERIFY(error.message.contains(QStringLiteral("unencrypted")));
+    QVERIFY(error.canRebuild);
+    QCOMPARE(fileBytes(path()), before);
+
+    // Rebuilding moves it aside and starts an encrypted cache.
+    QString message;
+    QVERIFY2(CacheStore::moveAsideAndRecreate(path(), m_key, &message), qPrintable(message));
+    QVERIFY(!pk::sql::hasPlaintextSqliteHeader(path()));
+}
+
+void TestCacheStore::moveAsideKeepsOldFile()
+{
+    {
+        auto store = CacheStore::open(path(), m_key, nullptr);
+        QVERIFY(store);
+        QVERIFY(store->replaceAll(richSnapshot(), nullptr));
+    }
+    const QByteArray old = fileBytes(path());
+    const SecretBuffer newKey = CacheStore::newKey();
+    QString message;
+    QVERIFY2(CacheStore::moveAsideAndRecreate(path(), newKey, &message), qPrintable(message));
+
+    const QStringList aside =
+        QDir(m_dir->path()).entryList({QStringLiteral("profile.db.unreadable-*")}, QDir::Files);
+    QCOMPARE(aside.size(), 1);
+    QVERIFY(QRegularExpression(QStringLiteral("^profile\\.db\\.unreadable-\\d{8}T\\d{6}Z$"))
+                .match(aside.first())
+                .hasMatch());
+    QCOMPARE(fileBytes(m_dir->filePath(aside.first())), old);
+
+    auto fresh = CacheStore::open(path(), newKey, nullptr);
+    QVERIFY(fresh);
+    QVERIFY(fresh->load().keys.isEmpty());
+    auto kept = CacheStore::open(m_dir->filePath(aside.first()), m_key, nullptr);
+    QVERIFY(kept);
+    QCOMPARE(kept->load().keys.size(), 3);
+
+    // A second rebuild within the same second keeps both older files.
+    fresh.reset();
+    QVERIFY(CacheStore::moveAsideAndRecreate(path(), newKey, &message));
+    QVERIFY(CacheStore::moveAsideAndRecreate(path(), newKey, &message));
+    QCOMPARE(QDir(m_dir->path()).entryList({QStringLiteral("profile.db.unreadable-*")}, QDir::Files).size(),
+             3);
+}
+
+void TestCacheStore::replaceAllIsAtomic_data()
+{
+    QTest::addColumn<QString>("badId");
+    QTest::addColumn<QString>("badMaskedKey");
+    QTest::newRow("empty id (CHECK)") << QString() << QStringLiteral("ab***cd");
+    QTest::newRow("duplicate id (PRIMARY KEY)")
+        << QStringLiteral("key-0-0000-4000-8000-00000000000a") << QStringLiteral("ab***cd");
+    QTest::newRow("unmasked secret") << QStringLiteral("key-new") << QStringLiteral("pk-live-FULLSECRET");
+}
+
+void TestCacheStore::replaceAllIsAtomic()
+{
+    QFETCH(QString, badId);
+    QFETCH(QString, badMaskedKey);
+    auto store = CacheStore::open(path(), m_key, nullptr);
+    QVERIFY(store);
+    const CacheSnapshot original = richSnapshot(2);
+    QVERIFY(store->replaceAll(original, nullptr));
+
+    // New workspaces and keys go in first; the bad key fails the insert halfway through.
+    CacheSnapshot next = richSnapshot(5);
+    next.workspaces.removeLast();
+    next.users.clear();
+    next.syncedAtUtc = next.syncedAtUtc.addDays(1);
+    ApiKey bad = richKey(9);
+    bad.id = badId;
+    bad.maskedKey = badMaskedKey;
+    next.keys.insert(4, bad);
+    QString message;
+    QVERIFY(!store->replaceAll(next, &message));
+    QVERIFY(!message.isEmpty());
+    if (!badMaskedKey.contains(QLatin1Char('*')))
+        QVERIFY(message.contains(QStringLiteral("unmasked")));
+    else
+        QVERIFY2(message.contains(QString(QStringLiteral("API key \"") + badId + QLatin1Char('"'))),
+                 qPrintable(message));
+    QVERIFY(!message.contains(QStringLiteral("FULLSECRET")));
+    compareSnapshots(store->load(), original);
+
+    // The store stays usable.
+    next.keys.removeAt(4);
+    QVERIFY(store->replaceAll(next, &message));
+    compareSnapshots(store->load(), next);
+}
+
+void TestCacheStore::upsertAndRemoveKeys()
+{
+    auto store = CacheStore::open(path(), m_key, nullptr);
+    QVERIFY(store);
+    QVERIFY(store->replaceAll(richSnapshot(3), nullptr));
+
+    ApiKey added = richKey(7);
+    QVERIFY(store->upsertKey(added));
+    ApiKey changed = richKey(1);
+    changed.name = QStringLiteral("renamed ✓");
+    changed.status = QStringLiteral("exhausted");
+    QVERIFY(store->upsertKey(changed));
+
+    QList<ApiKey> keys = store->load().keys;
+    QCOMPARE(keys.size(), 4);
+    QCOMPARE(keys.at(1), changed); // updated in place
+    QCOMPARE(keys.at(3), added);   // appended
+
+    QVERIFY(store->removeKeys({richKey(0).id, QStringLiteral("no-such-key")}));
+    keys = store->load().keys;
+    QCOMPARE(keys.size(), 3);
+    QCOMPARE(keys.first(), changed);
+    QCOMPARE(store->lastSyncedAtUtc(), richSnapshot().syncedAtUtc);
+
+    ApiKey noId = richKey(8);
+    noId.id.clear();
+    QString message;
+    QVERIFY(!store->upsertKey(noId, &message));
+    QVERIFY(!message.isEmpty());
+    QCOMPARE(store->load().keys.size(), 3);
+}
+
+void TestCacheStore::unmaskedSecretIsRefused()
+{
+    auto store = CacheStore::open(path(), m_key, nullptr);
+    QVERIFY(store);
+    ApiKey leaked = richKey(1);
+    leaked.maskedKey = QStringLiteral("pk-live-abcdefghijklmnop");
+    QString message;
+    QVERIFY(!store->upsertKey(leaked, &message));
+    QVERIFY(message.contains(leaked.id));
+    QVERIFY(!message.contains(leaked.maskedKey));
+    QVERIFY(store->load().keys.isEmpty());
+
+    // A secret hidden in an unmodelled field, or in the principal, is refused too.
+    ApiKey nested = richKey(2);
+    nested.extra.insert(QStringLiteral("rotation"),
+                        QJsonObject{{QStringLiteral("api_key"), QStringLiteral("pk-x")}});
+    QVERIFY(!store->upsertKey(nested, &message));
+    CacheSnapshot snapshot = richSnapshot(1);
+    snapshot.principal.insert(QStringLiteral("secret"), QStringLiteral("pk-live-principal"));
+    QVERIFY(!store->replaceAll(snapshot, &message));
+    QVERIFY(!message.contains(QStringLiteral("pk-live-principal")));
+    QVERIFY(store->load().keys.isEmpty());
+}
+
+void TestCacheStore::schemaIsVersioned()
+{
+    QVERIFY(CacheStore::open(path(), m_key, nullptr));
+    pk::sql::Database db;
+    QVERIFY(db.open(path(), m_key, false));
+    QCOMPARE(db.userVersion(), CacheStore::schemaVersion);
+    QVERIFY(!db.cipherVersion().isEmpty());
+}
+
+void TestCacheStore::newerSchemaIsRefused()
+{
+    QVERIFY(CacheStore::open(path(), m_key, nullptr));
+    {
+        pk::sql::Database db;
+        QVERIFY(db.open(path(), m_key, false));
+        QVERIFY(db.setUserVersion(CacheStore::schemaVersion + 1));
+    }
+    CacheOpenError error;
+    QVERIFY(!CacheStore::open(path(), m_key, &error));
+    QCOMPARE(error.kind, CacheError::Schema);
+    QVERIFY(error.canRebuild);
+    QVERIFY(error.message.contains(QStringLiteral("newer")));
+}
+
+QTEST_GUILESS_MAIN(TestCacheStore)
+#include "tst_cachestore.moc"
