@@ -23,10 +23,14 @@ public:
     static constexpr int kDefaultClearDelayMs = 30000;
 
     /// MIME formats added to concealed copies besides `text/plain`:
-    /// KDE/Klipper `x-kde-passwordManagerHint` = `secret`; Windows `ExcludeClipboardContentFromMonitorProcessing`
-    /// (clipboard monitors skip it) and `CanIncludeInClipboardHistory` = DWORD 0 (Win+V history skips it),
-    /// both as Qt's `application/x-qt-windows-mime;value="…"` names so Qt registers the native format;
-    /// macOS `org.nspasteboard.ConcealedType` (nspasteboard.org convention).
+    /// KDE/Klipper `x-kde-passwordManagerHint` = `secret`; Windows
+    /// `ExcludeClipboardContentFromMonitorProcessing` (clipboard monitors skip it) and
+    /// `CanIncludeInClipboardHistory` = DWORD 0 (Win+V history skips it), both as Qt's
+    /// `application/x-qt-windows-mime;value="…"` names so Qt registers the native format; macOS
+    /// `org.nspasteboard.ConcealedType` (nspasteboard.org convention). All markers are set on every
+    /// platform (they are inert where unknown). Limitation: Qt 6.4's macOS pasteboard writes custom MIME
+    /// formats under its own `com.trolltech.anymime.` type, so the concealed marker reaches NSPasteboard
+    /// under its own name only with a QMacMime converter, which this module does not install.
     static const QString kKdePasswordHintFormat;
     static const QString kWindowsExcludeMonitorFormat;
     static const QString kWindowsHistoryFormat;

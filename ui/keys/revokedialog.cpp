@@ -1,0 +1,110 @@
+#include "revokedialog.h"
+
+#include "logging.h"
+
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace pk::ui {
+
+RevokeDialog::RevokeDialog(const QList<ApiKey> &keys, const QHash<QString, QString> &workspaceNames,
+                           QWidget *parent)
+    : QDialog(parent), m_keys(keys)
+{
+    setObjectName(QStringLiteral("revokeDialog"));
+    const int n = int(keys.size());
+    setWindowTitle(n == 1 ? tr("Revoke key") : tr("Revoke %1 keys").arg(n));
+
+    auto *intro =
+        new QLabel(n == 1 ? tr("Revoke this key? Every request that uses it will fail from now on. This "
+                               "cannot be undone.")
+                          : tr("Revoke these %1 keys? Every request that uses them will fail from now "
+                               "on. This cannot be undone.")
+                                .arg(n),
+                   this);
+    intro->setWordWrap(true);
+
+    auto *table = new QTableWidget(n, 4, this);
+    table->setObjectName(QStringLiteral("revokeKeys"));
+    table->setHorizontalHeaderLabels({tr("Name"), tr("Type"), tr("Workspace"), tr("Key")});
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setSelectionMode(QAbstractItemView::NoSelection);
+    table->setFocusPolicy(Qt::NoFocus);
+    for (int row = 0; row < n; ++row) {
+        const ApiKey &k = keys.at(row);
+        const QString workspace =
+            k.workspaceId.isEmpty() ? tr("organisation") : workspaceNames.value(k.workspaceId, k.workspaceId);
+        const QStringList cells{k.name.isEmpty() ? k.id : k.name, keyTypeLabel(k.keyType()), workspace,
+                                k.maskedKey};
+        for (int col = 0; col < cells.size(); ++col) {
+            auto *item = new QTableWidgetItem(cells.at(col));
+            item->setToolTip(col == 0 ? tr("id %1").arg(k.id) : cells.at(col));
+            table->setItem(row, col, item);
+        }
+    }
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->resizeRowsToContents();
+    // Show up to 8 keys without scrolling; more scroll.
+    int rowsHeight = 0;
+    for (int row = 0; row < std::min(n, 8); ++row)
+        rowsHeight += table->rowHeight(row);
+    table->setFixedHeight(table->horizontalHeader()->sizeHint().height() + rowsHeight +
+                          2 * table->frameWidth());
+
+    auto *buttons = new QDialogButtonBox(this);
+    m_revoke = buttons->addButton(n == 1 ? tr("Revoke key") : tr("Revoke %1 keys").arg(n),
+                                  QDialogButtonBox::DestructiveRole);
+    m_revoke->setObjectName(QStringLiteral("revokeButton"));
+    m_revoke->setAutoDefault(false);
+    m_revoke->setDefault(false);
+    m_cancel = buttons->addButton(QDialogButtonBox::Cancel);
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    m_cancel->setDefault(true);
+    connect(m_revoke, &QPushButton::clicked, this, &RevokeDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(intro);
+    layout->addWidget(table);
+    layout->addWidget(buttons);
+    m_cancel->setFocus();
+    resize(600, sizeHint().height());
+}
+
+QStringList RevokeDialog::capturedIds() const
+{
+    QStringList ids;
+    for (const ApiKey &k : m_keys)
+        ids.append(k.id);
+    return ids;
+}
+
+bool RevokeDialog::keysStillMatch(const QList<ApiKey> &current) const
+{
+    for (const ApiKey &captured : m_keys) {
+        const auto it = std::find_if(current.begin(), current.end(),
+                                     [&captured](const ApiKey &k) { return k.id == captured.id; });
+        if (it == current.end())
+            return false;
+        if (it->name != captured.name || it->type != captured.type ||
+            it->workspaceId != captured.workspaceId || it->maskedKey != captured.maskedKey)
+            return false;
+    }
+    return true;
+}
+
+void RevokeDialog::accept()
+{
+    const QStringList ids = capturedIds();
+    qCInfo(lcUiKeys) << "revoke confirmed for" << ids.size() << "keys:" << ids;
+    emit revokeRequested(ids);
+    QDialog::accept();
+}
+
+} // namespace pk::ui
