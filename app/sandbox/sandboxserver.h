@@ -24,8 +24,12 @@ struct SeedOptions
 {
     quint32 seed = 1;   ///< any number; different seeds give different organisations
     int workspaces = 3; ///< at least 3 (Production, Staging, "Recherche & Développement", then generated)
-    int users = 10;     ///< at least 8, so that every role of ROLES.md is present
+    int users = 10;     ///< at least 10 (the fixed cast covering every role of ROLES.md)
     int keys = 48;      ///< at least 40; 100,000 over 500 workspaces builds in a few seconds
+    /// Seeded times (created_at, expires_at, …) are offsets from this UTC instant. Invalid (the default)
+    /// means today 00:00 UTC, so that "expires within days" stays true against the real clock; pass a fixed
+    /// instant for output that is identical across days too.
+    QDateTime epoch;
 };
 
 /// A seeded principal with a known credential, for `--sandbox --persona NAME` and for tests. Personas are
@@ -55,22 +59,26 @@ struct RecordedRequest
     QString path;   ///< e.g. `/v1/api-keys`
     QUrlQuery query;
     QJsonValue body; ///< parsed JSON body; Undefined when there was none or it did not parse
-    int status = 0;  ///< HTTP status the server answered (before any fault replaced the reply: see Fault)
+    int status = 0;  ///< HTTP status of the reply (an injected Fault::status included)
 };
 
-/// A fault to inject into the replies of matching requests (ADMIN-API issue 3, "Fault injection").
-/// A request matches when `method` is empty or equal (case-insensitive) and `pathPattern` equals the path
-/// (e.g. `/v1/api-keys`) or, when it starts with `^`, matches it as a regular expression. The request is
+/// A fault to inject into the replies of matching requests, so that clients can be tested against what real
+/// networks and servers do: error statuses, slow replies, `Retry-After`, lost replies, broken or extended
+/// JSON. A request matches when `method` is empty or equal (case-insensitive) and `pathPattern` equals the
+/// path (e.g. `/v1/api-keys`) or, when it starts with `^`, matches it as a regular expression. The request is
 /// still processed normally unless `status` is set; the fault then changes the reply:
 struct Fault
 {
     QString method;
     QString pathPattern;
-    int status = 0;           ///< non-zero: do NOT process the request; answer this status instead
-    QString code;             ///< with `status`: the Admin `errorCode` (e.g. `AB06`) of the error body
-    int delayMs = 0;          ///< wait this long (ms) before replying; a write is applied at once
-    QString retryAfter;       ///< `Retry-After` header value: seconds (`"2"`) or an HTTP date
-    bool resetAfterApply = false;   ///< process the request, then abort the connection with no reply
+    int status = 0;     ///< non-zero: do NOT process the request; answer this status instead
+    QString code;       ///< with `status`: the Admin `errorCode` (e.g. `AB06`) of the error body
+    int delayMs = 0;    ///< wait this long (ms) before replying; a write is applied at once
+    QString retryAfter; ///< `Retry-After` header value: seconds (`"2"`) or an HTTP date
+    /// Process the request, send the reply's status line and headers, then close the connection before the
+    /// body: the write is applied but its reply is lost. (A connection dropped before any reply byte makes
+    /// Qt's own HTTP stack resend the request, POST included, so the client would never see the loss.)
+    bool resetAfterApply = false;
     bool malformedJson = false;     ///< reply with a body that is not JSON
     bool truncatedJson = false;     ///< reply with the first half of the JSON body
     bool extraUnknownField = false; ///< add `"x_sandbox_unknown": {...}` to the reply object and its items
