@@ -1,0 +1,117 @@
+// Measures the paths that decide how the app feels with a large organisation: seeding the sandbox, listing
+// every key over HTTP, writing and reading the encrypted cache, and filling and filtering the key table.
+// Prints one line per figure: `<name> <value> <unit>`.
+#include "models/keyfilterproxy.h"
+#include "models/keytablemodel.h"
+#include "portkey/adminapiclient.h"
+#include "sandbox/sandboxserver.h"
+#include "storage/cachestore.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QTemporaryDir>
+
+#include <cstdio>
+
+using namespace pk;
+
+namespace {
+
+void report(const char *name, double value, const char *unit)
+{
+    std::printf("%-34s %12.1f %s\n", name, value, unit);
+    std::fflush(stdout);
+}
+
+int fail(const QString &what)
+{
+    std::fprintf(stderr, "bench: %s\n", qPrintable(what));
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const int keyCount = args.size() > 1 ? args.at(1).toInt() : 100000;
+    const int workspaceCount = args.size() > 2 ? args.at(2).toInt() : 500;
+
+    QElapsedTimer timer;
+    timer.start();
+    sandbox::SandboxServer server(sandbox::SeedOptions{1, workspaceCount, 40, keyCount});
+    report("sandbox seed", static_cast<double>(timer.elapsed()), "ms");
+    if (!server.listen())
+        return fail(server.errorString());
+
+    AdminApiClient client;
+    client.setBaseUrl(server.baseUrl());
+    client.setApiKey(server.persona(QStringLiteral("owner"))->apiKey.toUtf8());
+    QList<ApiKey> keys;
+    QString error;
+    timer.restart();
+    client.listApiKeys(QString(), [&](const ApiResult<QList<ApiKey>> &r) {
+        keys = r.value;
+        error = r.error.isError() ? r.error.userText() : QString();
+        app.quit();
+    });
+    app.exec();
+    if (!error.isEmpty())
+        return fail(error);
+    const double listMs = static_cast<double>(timer.elapsed());
+    report("list keys over HTTP", listMs, "ms");
+    report("list keys throughput", keys.size() / (listMs / 1000.0), "keys/s");
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("bench.db"));
+    const SecretBuffer cacheKey = CacheStore::newKey();
+    CacheOpenError openError;
+    auto cache = CacheStore::open(path, cacheKey, &openError);
+    if (!cache)
+        return fail(openError.message);
+    CacheSnapshot snapshot;
+    snapshot.keys = keys;
+    snapshot.syncedAtUtc = QDateTime::currentDateTimeUtc();
+    timer.restart();
+    if (!cache->replaceAll(snapshot, &error))
+        return fail(error);
+    report("cache write (one transaction)", static_cast<double>(timer.elapsed()), "ms");
+    cache.reset();
+    timer.restart();
+    cache = CacheStore::open(path, cacheKey, &openError);
+    if (!cache)
+        return fail(openError.message);
+    report("cache open", static_cast<double>(timer.elapsed()), "ms");
+    timer.restart();
+    const CacheSnapshot loaded = cache->load(&error);
+    report("cache load", static_cast<double>(timer.elapsed()), "ms");
+    if (loaded.keys.size() != keys.size())
+        return fail(QStringLiteral("cache returned %1 of %2 keys").arg(loaded.keys.size()).arg(keys.size()));
+    report("cache file size", QFileInfo(path).size() / 1048576.0, "MiB");
+
+    models::KeyTableModel model;
+    models::KeyFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    timer.restart();
+    model.setKeys(loaded.keys);
+    report("table fill", static_cast<double>(timer.elapsed()), "ms");
+    QList<ApiKey> changed = loaded.keys;
+    for (int i = 0; i < changed.size(); i += 100)
+        changed[i].name += QStringLiteral(" (renamed)");
+    timer.restart();
+    model.setKeys(changed);
+    report("table update, 1% changed", static_cast<double>(timer.elapsed()), "ms");
+    timer.restart();
+    proxy.setSearchText(QStringLiteral("renamed"));
+    report("search filter", static_cast<double>(timer.elapsed()), "ms");
+    report("search matches", proxy.rowCount(), "rows");
+    timer.restart();
+    proxy.setSearchText(QString());
+    proxy.sort(0);
+    report("sort by name", static_cast<double>(timer.elapsed()), "ms");
+    report("keys", keys.size(), "count");
+    return 0;
+}
