@@ -23,8 +23,7 @@ namespace pk {
 
 /// The outcome of one Admin API call: `value` is meaningful only when ok(); otherwise `error` says what
 /// went wrong (see ApiError). Writes answered with `{}` report `value == true` on success.
-template <typename T>
-struct ApiResult
+template <typename T> struct ApiResult
 {
     T value{};
     ApiError error;
@@ -50,10 +49,10 @@ struct InviteWorkspace
 /// The body of `POST /admin/users/invites` (openapi.yaml `CreateInvite`, L21806; ADMIN-API.md §5).
 struct InviteDraft
 {
-    QString email;                       ///< required
-    QString role;                        ///< organisation role: admin or member (owner cannot be invited)
-    QList<InviteWorkspace> workspaces;   ///< at least one
-    QStringList workspaceApiKeyScopes;   ///< `workspace_api_key_details.scopes`; empty = omitted
+    QString email;                     ///< required
+    QString role;                      ///< organisation role: admin or member (owner cannot be invited)
+    QList<InviteWorkspace> workspaces; ///< at least one
+    QStringList workspaceApiKeyScopes; ///< `workspace_api_key_details.scopes`; empty = omitted
     QJsonObject toJson() const;
 };
 
@@ -153,9 +152,11 @@ private:
 ///  - GET is retried on network errors, timeouts, 429 and 5xx with exponential backoff (baseBackoffMs ×
 ///    2^attempt, ±25 % jitter) up to maxGetAttempts, honouring `Retry-After` (seconds or HTTP date); a
 ///    `Retry-After` larger than maxRetryAfterS ends the call with that error instead of waiting.
-///  - POST is never retried; a POST whose reply is lost after the request was sent ends with
-///    ApiError::OutcomeUnknown (re-list to see whether it was applied). PUT and DELETE are never retried
-///    automatically: the caller asks the user and calls again.
+///  - POST is never retried, not even by Qt's HTTP layer, which re-sends a request on a new connection
+///    when the old one drops before a reply (the body device refuses to rewind). A POST whose reply is lost
+///    (dropped connection, timeout) ends with ApiError::OutcomeUnknown: re-list to see whether it was
+///    applied. Only a refused connection or unknown host (nothing sent) gives Network. PUT and DELETE are
+///    never retried automatically: the caller asks the user and calls again.
 ///  - Every request has a transfer timeout (timeoutMs). Redirects are followed only to the same origin
 ///    (scheme, host, port), so `x-portkey-api-key` never reaches another host.
 ///  - The key is held in memory only and never logged; log lines (category `pk.portkey`) carry method,
@@ -166,14 +167,16 @@ class AdminApiClient : public QObject
 public:
     struct Options
     {
-        int timeoutMs = 30000;     ///< transfer timeout of each request, ms
-        int maxGetAttempts = 4;    ///< total attempts of a GET (1 = no retry)
-        int maxRetryAfterS = 60;   ///< longest `Retry-After` the client waits, s; longer is reported
-        int pageSize = 100;        ///< page size of list calls (server maximum 100, ADMIN-API.md §1)
-        int baseBackoffMs = 500;   ///< first retry delay without `Retry-After`, ms
+        int timeoutMs = 30000;   ///< transfer timeout of each request, ms
+        int maxGetAttempts = 4;  ///< total attempts of a GET (1 = no retry)
+        int maxRetryAfterS = 60; ///< longest `Retry-After` the client waits, s; longer is reported
+        int pageSize = 100;      ///< page size of list calls (server maximum 100, ADMIN-API.md §1)
+        int baseBackoffMs = 500; ///< first retry delay without `Retry-After`, ms
     };
 
     explicit AdminApiClient(QObject *parent = nullptr);
+    /// Cancels every pending call first: their callbacks run, with ApiError::Cancelled, inside the
+    /// destructor, so callbacks must not touch objects destroyed before the client.
     ~AdminApiClient() override;
 
     /// Sets the control-plane base URL, e.g. `https://api.portkey.ai/v1` (paths are appended to it).
@@ -188,8 +191,7 @@ public:
     void setOptions(const Options &o);
     Options options() const;
 
-    template <class T>
-    using Done = std::function<void(const ApiResult<T> &)>;
+    template <class T> using Done = std::function<void(const ApiResult<T> &)>;
 
     // --- API keys (ADMIN-API.md §2) ---
 

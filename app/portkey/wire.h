@@ -26,8 +26,9 @@ ApiError checkBaseUrl(const QUrl &url);
 bool sameOrigin(const QUrl &a, const QUrl &b);
 
 /// Parses a `Retry-After` header value (RFC 9110 §10.2.3): delay-seconds ("120") or an HTTP date
-/// ("Wed, 21 Oct 2026 07:28:00 GMT"), relative to `nowUtc`. Returns whole seconds ≥ 0 (a date in the
-/// past gives 0), or -1 when the value is absent or unparseable.
+/// ("Wed, 21 Oct 2026 07:28:00 GMT", also the RFC 850 and asctime forms), relative to `nowUtc`. Returns
+/// whole seconds ≥ 0 (a date is rounded up so a retry never comes early; a date in the past gives 0),
+/// capped at one year, or -1 when the value is absent, negative or unparseable.
 int parseRetryAfter(const QByteArray &value, const QDateTime &nowUtc);
 
 /// The delay before retry number `attempt` (1 = first retry) without `Retry-After`:

@@ -4,6 +4,7 @@
 #include "organisation.h"
 
 #include <QJsonArray>
+#include <QLoggingCategory>
 #include <QTcpServer>
 
 using namespace Qt::StringLiterals;
@@ -20,10 +21,34 @@ QJsonObject Persona::toJson() const
                        {u"user_id"_s, userId},   {u"email"_s, email}};
 }
 
+namespace {
+
+QLoggingCategory::CategoryFilter g_previousFilter = nullptr;
+
+// QHttpServer's debug output prints whole requests, headers included, and so the callers' API keys.
+// The categories stay silent below warnings whatever the logging rules say.
+void silenceHttpServerDebug(QLoggingCategory *category)
+{
+    if (g_previousFilter)
+        g_previousFilter(category);
+    if (qstrncmp(category->categoryName(), "qt.httpserver", 13) == 0) {
+        category->setEnabled(QtDebugMsg, false);
+        category->setEnabled(QtInfoMsg, false);
+    }
+}
+
+} // namespace
+
 SandboxServer::SandboxServer(const SeedOptions &options, QObject *parent)
     : QObject(parent), m_org(std::make_unique<Organisation>(options)),
       m_http(std::make_unique<HttpFrontEnd>(*m_org))
-{}
+{
+    static const bool installed = [] {
+        g_previousFilter = QLoggingCategory::installFilter(silenceHttpServerDebug);
+        return true;
+    }();
+    Q_UNUSED(installed);
+}
 
 SandboxServer::~SandboxServer() = default;
 
