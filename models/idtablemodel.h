@@ -16,9 +16,9 @@ namespace pk::models {
 /// What the last replace (setKeys(), setMembers(), …) did to the model; for tests and timing logs.
 struct ApplyStats
 {
-    int inserted = 0; ///< rows inserted
-    int removed = 0;  ///< rows removed
-    int changed = 0;  ///< rows reported through dataChanged
+    int inserted = 0;   ///< rows inserted
+    int removed = 0;    ///< rows removed
+    int changed = 0;    ///< rows reported through dataChanged
     bool reset = false; ///< true when the model was reset instead of diffed
 };
 
@@ -38,11 +38,15 @@ public:
     QString idAt(const QModelIndex &index) const;
     /// What the last replace did.
     ApplyStats lastApplyStats() const { return m_stats; }
-    /// A replace that would remove more than `percent` % of the current rows, or more than 256 separate
-    /// row ranges, resets the model instead of emitting single removals (default 50 %).
+    /// A replace that would remove more than `percent` % of the current rows, or rows in more than
+    /// kMaxSignalRanges separate ranges, resets the model instead of emitting single removals (default 50 %).
     void setResetThreshold(int percent) { m_resetPercent = std::clamp(percent, 0, 100); }
 
     int rowCount(const QModelIndex &parent = {}) const override;
+
+    /// Above this many separate row ranges a replace signals one span (changes) or a reset (removals):
+    /// proxies handle each range in O(rows).
+    static constexpr int kMaxSignalRanges = 32;
 
 protected:
     /// The id of row `row`; subclasses answer from their storage.
@@ -51,29 +55,39 @@ protected:
     virtual int storedRows() const = 0;
 
     /// Replaces `rows` by `incoming` with minimal signals. `idOf(row)` gives a row's id, `same(a, b)` tells
-    /// whether a row's shown content is unchanged. Rows with an empty or repeated id are dropped (the last
-    /// of a repeated id wins) and logged by id/name only. Order of kept rows is preserved; new rows are
+    /// whether a row's content is unchanged; `prepare(row)` completes a row (derived columns) only when it
+    /// is stored, so unchanged rows cost a comparison. Rows with an empty or repeated id are dropped (the
+    /// last of a repeated id wins) and logged by id only. Order of kept rows is preserved; new rows are
     /// appended (sorting is the proxy's job).
+    template <typename Row, typename IdOf, typename Same, typename Prepare>
+    void replaceRows(QList<Row> &rows, QList<Row> incoming, IdOf idOf, Same same, Prepare prepare);
     template <typename Row, typename IdOf, typename Same>
-    void replaceRows(QList<Row> &rows, QList<Row> incoming, IdOf idOf, Same same);
+    void replaceRows(QList<Row> &rows, QList<Row> incoming, IdOf idOf, Same same)
+    {
+        replaceRows(rows, std::move(incoming), idOf, same, [](Row &) {});
+    }
     /// Replaces the row with `row`'s id, or appends it.
     template <typename Row, typename IdOf> void upsertRow(QList<Row> &rows, Row row, IdOf idOf);
     /// Removes the rows with these ids; unknown ids are ignored. Returns the number removed.
     template <typename Row> int removeRowIds(QList<Row> &rows, const QStringList &ids);
-    /// Rebuilds the id → row hash from rowId().
-    void rebuildIdIndex();
+    /// Marks the id → row lookup stale; it is rebuilt from rowId() on the next lookup.
+    void invalidateIdIndex() { m_idIndexDirty = true; }
     /// Emits dataChanged for every row and column (after a change of a lookup such as workspace names).
     void emitAllChanged();
 
-    QHash<QString, int> m_rowById;
+    /// The row of `id`, or -1.
+    int rowForId(const QString &id) const;
+
     ApplyStats m_stats;
 
 private:
+    mutable QHash<QString, int> m_rowById;
+    mutable bool m_idIndexDirty = false;
     int m_resetPercent = 50;
 };
 
-template <typename Row, typename IdOf, typename Same>
-void IdTableModel::replaceRows(QList<Row> &rows, QList<Row> incoming, IdOf idOf, Same same)
+template <typename Row, typename IdOf, typename Same, typename Prepare>
+void IdTableModel::replaceRows(QList<Row> &rows, QList<Row> incoming, IdOf idOf, Same same, Prepare prepare)
 {
     m_stats = {};
     // Drop rows without an id and repeated ids (last wins).
@@ -111,19 +125,21 @@ void IdTableModel::replaceRows(QList<Row> &rows, QList<Row> incoming, IdOf idOf,
     }
 
     const bool reset = !rows.isEmpty() && (qint64(removeCount) * 100 > qint64(rows.size()) * m_resetPercent ||
-                                           removeRanges.size() > 256);
+                                           removeRanges.size() > kMaxSignalRanges);
     if (reset || rows.isEmpty()) {
+        for (Row &r : unique)
+            prepare(r);
         const bool wasEmpty = rows.isEmpty();
         if (wasEmpty && !unique.isEmpty()) {
             beginInsertRows({}, 0, int(unique.size()) - 1);
             rows = std::move(unique);
-            rebuildIdIndex();
+            invalidateIdIndex();
             endInsertRows();
             m_stats.inserted = int(rows.size());
         } else if (!wasEmpty) {
             beginResetModel();
             rows = std::move(unique);
-            rebuildIdIndex();
+            invalidateIdIndex();
             endResetModel();
             m_stats.reset = true;
         }
@@ -134,46 +150,50 @@ void IdTableModel::replaceRows(QList<Row> &rows, QList<Row> incoming, IdOf idOf,
     for (auto it = removeRanges.crbegin(); it != removeRanges.crend(); ++it) {
         beginRemoveRows({}, it->first, it->second);
         rows.remove(it->first, it->second - it->first + 1);
+        invalidateIdIndex();
         endRemoveRows();
     }
     m_stats.removed = removeCount;
-    rebuildIdIndex();
 
-    // Update kept rows in place; report changed ones as contiguous ranges.
-    const int lastColumn = columnCount() - 1;
-    int rangeStart = -1;
-    auto flush = [&](int endRow) {
-        if (rangeStart >= 0)
-            Q_EMIT dataChanged(index(rangeStart, 0), index(endRow, lastColumn));
-        rangeStart = -1;
-    };
+    // Update kept rows in place; report changed ones as contiguous ranges. Many scattered ranges are
+    // reported as one span instead: a sorting proxy handles each dataChanged in O(rows).
+    QList<std::pair<int, int>> changedRanges;
     QList<bool> taken(unique.size(), false);
     for (int row = 0; row < rows.size(); ++row) {
         const int from = incomingById.value(idOf(rows.at(row)));
         taken[from] = true;
-        if (same(rows.at(row), unique.at(from))) {
-            flush(row - 1);
+        if (same(rows.at(row), unique.at(from)))
             continue;
-        }
         rows[row] = std::move(unique[from]);
+        prepare(rows[row]);
         ++m_stats.changed;
-        if (rangeStart < 0)
-            rangeStart = row;
+        if (!changedRanges.isEmpty() && changedRanges.last().second == row - 1)
+            changedRanges.last().second = row;
+        else
+            changedRanges.append({row, row});
     }
-    flush(int(rows.size()) - 1);
+    const int lastColumn = columnCount() - 1;
+    if (changedRanges.size() > kMaxSignalRanges) {
+        Q_EMIT dataChanged(index(changedRanges.first().first, 0),
+                           index(changedRanges.last().second, lastColumn));
+    } else {
+        for (const auto &[first, last] : std::as_const(changedRanges))
+            Q_EMIT dataChanged(index(first, 0), index(last, lastColumn));
+    }
 
     // Append the new ones.
     QList<Row> added;
     for (int i = 0; i < unique.size(); ++i) {
-        if (!taken.at(i))
+        if (!taken.at(i)) {
             added.append(std::move(unique[i]));
+            prepare(added.last());
+        }
     }
     if (!added.isEmpty()) {
         const int first = int(rows.size());
         beginInsertRows({}, first, first + int(added.size()) - 1);
         rows.append(std::move(added));
-        for (int row = first; row < rows.size(); ++row)
-            m_rowById.insert(idOf(rows.at(row)), row);
+        invalidateIdIndex();
         endInsertRows();
         m_stats.inserted = int(rows.size()) - first;
     }
@@ -187,7 +207,7 @@ template <typename Row, typename IdOf> void IdTableModel::upsertRow(QList<Row> &
         qCWarning(lcModels) << "ignoring an item without id";
         return;
     }
-    const int existing = m_rowById.value(id, -1);
+    const int existing = rowForId(id);
     if (existing >= 0) {
         rows[existing] = std::move(row);
         m_stats.changed = 1;
@@ -197,7 +217,7 @@ template <typename Row, typename IdOf> void IdTableModel::upsertRow(QList<Row> &
     const int at = int(rows.size());
     beginInsertRows({}, at, at);
     rows.append(std::move(row));
-    m_rowById.insert(id, at);
+    invalidateIdIndex();
     endInsertRows();
     m_stats.inserted = 1;
 }
@@ -207,7 +227,7 @@ template <typename Row> int IdTableModel::removeRowIds(QList<Row> &rows, const Q
     m_stats = {};
     QList<int> doomed;
     for (const QString &id : ids) {
-        const int row = m_rowById.value(id, -1);
+        const int row = rowForId(id);
         if (row >= 0)
             doomed.append(row);
     }
@@ -221,11 +241,10 @@ template <typename Row> int IdTableModel::removeRowIds(QList<Row> &rows, const Q
             --first;
         beginRemoveRows({}, doomed.at(first), doomed.at(i));
         rows.remove(doomed.at(first), i - first + 1);
+        invalidateIdIndex();
         endRemoveRows();
         i = first - 1;
     }
-    if (!doomed.isEmpty())
-        rebuildIdIndex();
     m_stats.removed = int(doomed.size());
     return m_stats.removed;
 }
