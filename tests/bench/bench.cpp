@@ -35,6 +35,7 @@ int fail(const QString &what)
 int main(int argc, char **argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
+    qputenv("QT_LOGGING_RULES", "pk.*.debug=false;pk.*.info=false");
     QGuiApplication app(argc, argv);
     const QStringList args = app.arguments();
     const int keyCount = args.size() > 1 ? args.at(1).toInt() : 100000;
@@ -42,7 +43,11 @@ int main(int argc, char **argv)
 
     QElapsedTimer timer;
     timer.start();
-    sandbox::SandboxServer server(sandbox::SeedOptions{1, workspaceCount, 40, keyCount});
+    sandbox::SeedOptions seed;
+    seed.workspaces = workspaceCount;
+    seed.users = 40;
+    seed.keys = keyCount;
+    sandbox::SandboxServer server(seed);
     report("sandbox seed", static_cast<double>(timer.elapsed()), "ms");
     if (!server.listen())
         return fail(server.errorString());
