@@ -35,7 +35,8 @@ public:
     /// once, on this thread: with an empty `error` and the profile on success; otherwise with one sentence
     /// naming the failure and the remedy (an unknown persona lists the valid names; a keychain failure
     /// says that a Secret Service is needed).
-    void start(const QString &persona, std::function<void(const QString &error, const Profile &profile)> done);
+    void start(const QString &persona,
+               std::function<void(const QString &error, const Profile &profile)> done);
 
     /// The names of the seeded personas, in seed order (empty before start()).
     QStringList personaNames() const;

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "access/action.h"
+#include "access/principal.h"
 #include "domain/apikey.h"
 #include "domain/profile.h"
 #include "portkey/apierror.h"
+#include "storage/cachestore.h"
 #include "sync/syncengine.h"
 
 #include <QDateTime>
@@ -17,12 +20,6 @@
 namespace pk {
 
 class AdminApiClient;
-class CacheStore;
-class CredentialStore;
-struct CacheSnapshot;
-namespace access {
-struct Principal;
-}
 
 /// The result of Session::createKey().
 struct CreateKeyResult
@@ -45,10 +42,10 @@ struct CreateKeyResult
 /// The result of Session::revokeKeys(): per-key outcome, decided by re-listing after the DELETEs.
 struct RevokeKeysResult
 {
-    QStringList revokedIds;                ///< gone on the server (confirmed by re-list); removed from the cache
-    QStringList failedIds;                 ///< still present on the server, or the DELETE failed
-    QHash<QString, ApiError> errors;       ///< the DELETE error for each id in failedIds, when there was one
-    ApiError error;                        ///< the first failure, or None when every id was revoked
+    QStringList revokedIds;          ///< gone on the server (confirmed by re-list); removed from the cache
+    QStringList failedIds;           ///< still present on the server, or the DELETE failed
+    QHash<QString, ApiError> errors; ///< the DELETE error for each id in failedIds, when there was one
+    ApiError error;                  ///< the first failure, or None when every id was revoked
     bool ok() const { return failedIds.isEmpty() && !error.isError(); }
 };
 
@@ -73,11 +70,11 @@ class Session : public QObject
 public:
     enum class State
     {
-        Closed,        ///< nothing open
-        Opening,       ///< reading the keychain and opening the cache
-        Open,          ///< cache open, snapshot loaded (possibly empty, possibly offline)
-        CacheProblem,  ///< the cache file cannot be read (wrong key, corrupt, plaintext): see rebuildCache()
-        Failed         ///< the keychain or the cache directory failed; see openFailed()
+        Closed,       ///< nothing open
+        Opening,      ///< reading the keychain and opening the cache
+        Open,         ///< cache open, snapshot loaded (possibly empty, possibly offline)
+        CacheProblem, ///< the cache file cannot be read (wrong key, corrupt, plaintext): see rebuildCache()
+        Failed        ///< the keychain or the cache directory failed; see openFailed()
     };
     Q_ENUM(State)
 
@@ -89,11 +86,13 @@ public:
     /// opens the SQLCipher cache and loads its snapshot. Does not touch the network; call sync() after.
     /// Emits opened() or openFailed(). Closes whatever was open before.
     void open(const Profile &profile);
-    /// Cancels a running sync and closes the cache. Emits nothing.
+    /// Cancels a running sync and pending writes (their callbacks are dropped, not called), closes the
+    /// cache and forgets the snapshot. Emits stateChanged(Closed) only.
     void close();
 
-    /// After CacheProblem: moves the unreadable cache file aside (`<file>.broken-<UTC timestamp>`, never
-    /// deleted), creates a new cache with a new key, and starts a sync. Emits opened() then the sync's
+    /// After CacheProblem: moves the unreadable cache file aside (`<file>.unreadable-<UTC timestamp>`,
+    /// never deleted; CacheStore::moveAsideAndRecreate), creates an empty cache with the profile's cache
+    /// key from the keychain, and starts a sync. Emits opened() then the sync's
     /// signals, or openFailed().
     void rebuildCache();
 
@@ -116,15 +115,18 @@ public:
 
     /// Creates a key (`POST /api-keys/{type}/{sub-type}`, ADMIN-API.md §2). On success the secret is handed
     /// to `done` only (never cached, never logged); the new key is then read back with `GET /api-keys/{id}`
-    /// and upserted masked into the cache. When the reply is lost (ApiError::Kind::OutcomeUnknown) the keys
-    /// are re-listed to report CreatedWithoutSecret or NotCreated. Never re-sends the POST.
+    /// and upserted masked into the cache. When the reply is lost (OutcomeUnknown, Timeout, or a 2xx whose
+    /// body does not parse) the keys are re-listed to report CreatedWithoutSecret or NotCreated (Unknown if
+    /// the re-list fails too). Never re-sends the POST. A 403 teaches the principal the missing scope
+    /// (access::learnDenial). `done` runs once, on this thread, unless the session is closed first.
     void createKey(const ApiKeyDraft &draft, std::function<void(const CreateKeyResult &)> done);
     /// Revokes keys (`DELETE /api-keys/{id}` each), then re-lists and removes from the cache only the ids
     /// the server no longer returns.
     void revokeKeys(const QStringList &ids, std::function<void(const RevokeKeysResult &)> done);
     /// Updates a key (`PUT /api-keys/{id}` with an `UpdateApiKeyObject` body, L35029; `null` clears a
     /// field), then re-reads it and upserts it in the cache.
-    void updateKey(const QString &id, const QJsonObject &changes, std::function<void(const KeyWriteResult &)> done);
+    void updateKey(const QString &id, const QJsonObject &changes,
+                   std::function<void(const KeyWriteResult &)> done);
     /// Rotates a key (`POST /api-keys/{id}/rotate`, L18616). `transitionPeriodMs` ≥ 1,800,000 or nullopt
     /// for the server's default. When the key is this profile's own credential, the new secret is written
     /// to the keychain BEFORE `done` runs and the client switches to it at once; if that keychain write
@@ -152,6 +154,21 @@ signals:
     void credentialRejected(const pk::ApiError &error);
 
 private:
+    void setState(State state);
+    void failOpen(State state, const QString &error, const QString &remedy, bool canRebuild);
+    void readCacheKey();
+    void openCache();
+    void finishOpen();
+    void onSyncFinished(const pk::ApiError &error, const pk::SyncDiff &diff);
+    bool isOwnCredential(const QString &keyId) const;
+    /// Feeds a 403 on a key action into the principal (access::learnDenial).
+    void learnDenial(KeyType type, access::KeyVerb verb, const ApiError &error);
+    /// Cancels everything and releases the cache and the client, without emitting anything.
+    void teardown();
+    void storeConfirmedKey(const ApiKey &key);
+    void refreshKey(const QString &id, KeyWriteResult result,
+                    std::function<void(const KeyWriteResult &)> done);
+
     struct Private;
     std::unique_ptr<Private> d;
     State m_state = State::Closed;

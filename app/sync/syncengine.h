@@ -2,9 +2,9 @@
 
 #include "domain/profile.h"
 #include "portkey/apierror.h"
+#include "storage/cachestore.h"
 
 #include <QObject>
-#include <QPointer>
 #include <QStringList>
 
 #include <memory>
@@ -12,7 +12,6 @@
 namespace pk {
 
 class AdminApiClient;
-class CacheStore;
 
 /// What one successful sync changed in the cache, by id. Keys and workspaces are compared field by field
 /// (ApiKey::operator==, Workspace::operator==) against what the cache held before the sync.
@@ -43,11 +42,15 @@ struct SyncDiff
 
 /// Brings one profile's cache up to date with the server (ARCHITECTURE.md "Data flows one way").
 ///
-/// One run fetches, reading every page (ADMIN-API.md §1): workspaces, organisation users (403 is recorded
-/// in SyncDiff::usersForbidden, not a failure), each workspace's members (403 likewise), and every API key.
-/// From those answers it resolves who the credential is (access::PrincipalResolver) and stores the
-/// principal with the snapshot. Only when every required fetch succeeded does it write all of it to the
-/// cache in ONE transaction; any failure, cancellation included, leaves the cache exactly as it was.
+/// One run fetches, reading every page (ADMIN-API.md §1), in this order: workspaces, organisation users,
+/// each workspace's members (up to 4 lists at a time), and every API key the credential can see. A 403
+/// AB03 on any of these lists is information, not failure (issue 5 "Who is acting"): the list is stored
+/// empty and the refusal feeds the principal resolver (users: SyncDiff::usersForbidden; members:
+/// SyncDiff::membersForbiddenWorkspaceIds). From the answers it resolves who the credential is
+/// (access::PrincipalResolver) and stores the principal with the snapshot (CacheSnapshot::principal, as
+/// access::Principal::toStateJson()). Only when every fetch succeeded does it write everything to the
+/// cache in ONE transaction (CacheStore::replaceAll); any other failure, cancellation included, leaves the
+/// cache exactly as it was.
 ///
 /// A 401 (AB05) emits credentialRejected() and finishes with that error; nothing is deleted.
 /// Never sends a write; never retries on its own.
@@ -60,6 +63,11 @@ public:
     SyncEngine(AdminApiClient *client, CacheStore *cache, const Profile &profile, QObject *parent = nullptr);
     ~SyncEngine() override;
 
+    /// Gives the engine the first and last two characters of the connection secret (the rest is not
+    /// kept), so the principal resolver can find the connection key by its masked form (issue 5 "Who is
+    /// acting"). Without it the principal rests on probes only (Knowledge::Assumed).
+    void setKeyHint(const QByteArray &secret);
+
     /// Starts a sync. Returns false (and does nothing) when one is already running.
     /// Results arrive through progress() and exactly one finished().
     bool start();
@@ -67,6 +75,11 @@ public:
     /// reports ApiError::Kind::Cancelled. No effect when idle.
     void cancel();
     bool isRunning() const;
+
+    /// Hands over the snapshot the last successful run wrote to the cache (the same content a
+    /// CacheStore::load() would return), so callers need not read the cache back. Empty after the first
+    /// call, after a failed run, and before any run.
+    CacheSnapshot takeSnapshot();
 
 signals:
     /// `stage` is a short human label ("Workspaces", "Users", "Members", "API keys", "Saving");
@@ -84,6 +97,7 @@ private:
     void fetchWorkspaces();
     void fetchUsers();
     void fetchMembers();
+    void fetchNextMember();
     void fetchKeys();
     void commit();
     void emitProgress(const QString &stage);
@@ -92,6 +106,10 @@ private:
     CacheStore *m_cache;
     Profile m_profile;
     std::unique_ptr<Run> m_run;
+    CacheSnapshot m_written; ///< what the last successful run wrote, until takeSnapshot()
+    QString m_keyHead;
+    QString m_keyTail;
+    quint64 m_runCounter = 0;
 };
 
 } // namespace pk

@@ -1,0 +1,504 @@
+// The real portkey-key-manager-cli binary, run with QProcess against the in-process `--sandbox` and against a
+// SandboxServer started here, with a throwaway HOME and XDG folders and the real Secret Service.
+
+#include "sandbox/sandboxserver.h"
+
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+constexpr int kTimeoutMs = 60000;
+
+struct Result
+{
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+
+    QJsonDocument json() const { return QJsonDocument::fromJson(out); }
+    /// True when stderr is exactly one line starting with "error: ".
+    bool oneErrorLine() const
+    {
+        return err.startsWith("error: ") && err.endsWith('\n') && err.count('\n') == 1;
+    }
+};
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+
+    void sandboxKeysListJson();
+    void sandboxWhoamiPerPersona_data();
+    void sandboxWhoamiPerPersona();
+    void sandboxUnknownPersona();
+    void usageErrorsAreOneLine();
+    void keyIsNeverTakenFromArgv();
+    void revokeNeedsConfirmationWithoutTerminal();
+    void profileFromStdinListCreateRevoke();
+    void policyRefusesBeforeSending();
+    void serverDownIsOneLine();
+    void noKeychainIsOneLineAndWritesNothing();
+    void terminalPromptHidesKeyAndConfirmsRevoke();
+
+private:
+    Result run(const QStringList &args, const QByteArray &input = {});
+    Result run(const QStringList &args, const QByteArray &input, const QProcessEnvironment &env);
+    /// Every byte of every file under the throwaway HOME (settings, caches), concatenated.
+    QByteArray allFiles() const;
+
+    QTemporaryDir m_home;
+    QProcessEnvironment m_env;
+};
+
+void TestCli::initTestCase()
+{
+    QVERIFY2(QFile::exists(QStringLiteral(PK_CLI_PATH)), PK_CLI_PATH);
+    QVERIFY2(
+        !qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"),
+        "no D-Bus session bus: run the tests through the project's test command (dbus-run-session with an "
+        "unlocked gnome-keyring)");
+    QVERIFY(m_home.isValid());
+    m_env = QProcessEnvironment::systemEnvironment();
+    m_env.insert(QStringLiteral("HOME"), m_home.path());
+    m_env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
+    m_env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.filePath(QStringLiteral("data")));
+    m_env.insert(QStringLiteral("XDG_CACHE_HOME"), m_home.filePath(QStringLiteral("cache")));
+    m_env.remove(QStringLiteral("QT_LOGGING_RULES"));
+}
+
+Result TestCli::run(const QStringList &args, const QByteArray &input)
+{
+    return run(args, input, m_env);
+}
+
+Result TestCli::run(const QStringList &args, const QByteArray &input, const QProcessEnvironment &env)
+{
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(PK_CLI_PATH), args);
+    Result r;
+    if (!process.waitForStarted(kTimeoutMs))
+        return r;
+    process.write(input);
+    process.closeWriteChannel();
+    // Spin this process's event loop while waiting: the SandboxServer of some tests lives here.
+    if (!QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, kTimeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+    }
+    r.code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    r.out = process.readAllStandardOutput();
+    r.err = process.readAllStandardError();
+    return r;
+}
+
+QByteArray TestCli::allFiles() const
+{
+    QByteArray all;
+    QDirIterator it(m_home.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        if (f.open(QIODevice::ReadOnly))
+            all += f.readAll();
+    }
+    return all;
+}
+
+void TestCli::sandboxKeysListJson()
+{
+    const Result r = run({QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("--sandbox"),
+                          QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(r.err.isEmpty());
+    const QJsonArray keys = r.json().array();
+    QVERIFY(keys.size() >= 40);
+    for (const QJsonValue &k : keys) {
+        QVERIFY(!k.toObject().value(QStringLiteral("id")).toString().isEmpty());
+        QVERIFY(k.toObject().value(QStringLiteral("key")).toString().contains(QLatin1Char('*')));
+    }
+    // The persona's credential lives in the keychain only: not in settings or caches.
+    pk::sandbox::SandboxServer reference;
+    const QByteArray ownerKey = reference.persona(QStringLiteral("owner"))->apiKey.toUtf8();
+    QVERIFY(!allFiles().contains(ownerKey));
+}
+
+void TestCli::sandboxWhoamiPerPersona_data()
+{
+    QTest::addColumn<QString>("persona");
+    QTest::addColumn<QString>("keyType");
+    QTest::newRow("owner") << QStringLiteral("owner") << QStringLiteral("organisation-service");
+    QTest::newRow("manager") << QStringLiteral("manager") << QStringLiteral("workspace-service");
+    QTest::newRow("member") << QStringLiteral("member") << QStringLiteral("workspace-user");
+}
+
+void TestCli::sandboxWhoamiPerPersona()
+{
+    QFETCH(QString, persona);
+    QFETCH(QString, keyType);
+    const Result r = run({QStringLiteral("whoami"), QStringLiteral("--sandbox"), QStringLiteral("--persona"),
+                          persona, QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject doc = r.json().object();
+    const QJsonObject principal = doc.value(QStringLiteral("principal")).toObject();
+    QCOMPARE(principal.value(QStringLiteral("key_type")).toString(), keyType);
+    QVERIFY(principal.contains(QStringLiteral("workspace")));
+    QVERIFY(principal.contains(QStringLiteral("scopes")));
+    QVERIFY(principal.contains(QStringLiteral("org_role")));
+    QVERIFY(principal.value(QStringLiteral("workspace_roles")).isObject());
+    const QJsonArray decisions = doc.value(QStringLiteral("decisions")).toArray();
+    QVERIFY(decisions.size() >= 30);
+    bool sawCreate = false;
+    for (const QJsonValue &v : decisions) {
+        const QJsonObject d = v.toObject();
+        QVERIFY(d.value(QStringLiteral("allowed")).isBool());
+        QVERIFY(!d.value(QStringLiteral("reason")).toString().isEmpty());
+        if (d.value(QStringLiteral("action")).toString() == QLatin1String("service_key.create")) {
+            sawCreate = true;
+            // Workspace user keys never manage keys (ROLES.md).
+            if (keyType == QLatin1String("workspace-user"))
+                QVERIFY(!d.value(QStringLiteral("allowed")).toBool());
+        }
+    }
+    QVERIFY(sawCreate);
+}
+
+void TestCli::sandboxUnknownPersona()
+{
+    const Result r = run({QStringLiteral("whoami"), QStringLiteral("--sandbox"), QStringLiteral("--persona"),
+                          QStringLiteral("nobody")});
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.oneErrorLine(), r.err.constData());
+    QVERIFY(r.err.contains("nobody"));
+    QVERIFY(r.err.contains("owner"));
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::usageErrorsAreOneLine()
+{
+    const QList<QStringList> cases = {
+        {},
+        {QStringLiteral("frobnicate")},
+        {QStringLiteral("keys"), QStringLiteral("create"), QStringLiteral("--sandbox")},
+        {QStringLiteral("keys"), QStringLiteral("create"), QStringLiteral("--sandbox"),
+         QStringLiteral("--workspace"), QStringLiteral("x"), QStringLiteral("--name"), QStringLiteral("n"),
+         QStringLiteral("--scope"), QStringLiteral("no_such.scope")},
+        {QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("--persona"),
+         QStringLiteral("owner")},
+        {QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"), QStringLiteral("x")},
+    };
+    for (const QStringList &args : cases) {
+        const Result r = run(args);
+        QVERIFY2(r.code == 2, qPrintable(args.join(QLatin1Char(' '))));
+        QVERIFY2(r.oneErrorLine(), r.err.constData());
+    }
+    const Result help = run({QStringLiteral("--help")});
+    QCOMPARE(help.code, 0);
+    QVERIFY(help.out.contains("keys create"));
+}
+
+void TestCli::keyIsNeverTakenFromArgv()
+{
+    const QByteArray secret = "pk-argv-secret-0123456789";
+    for (const QString &option : {QStringLiteral("--key"), QStringLiteral("--api-key")}) {
+        const Result r = run({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"),
+                              QStringLiteral("argv"), QStringLiteral("--url"),
+                              QStringLiteral("https://example.com/v1"), option, QString::fromLatin1(secret)});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.oneErrorLine(), r.err.constData());
+        QVERIFY(!r.err.contains(secret));
+    }
+    // Without stdin input no profile is created.
+    const Result r =
+        run({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"),
+             QStringLiteral("argv"), QStringLiteral("--url"), QStringLiteral("https://example.com/v1")});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("stdin"));
+    QVERIFY(!allFiles().contains(secret));
+    const Result list = run({QStringLiteral("profile"), QStringLiteral("list"), QStringLiteral("--json")});
+    for (const QJsonValue &p : list.json().array())
+        QVERIFY(p.toObject().value(QStringLiteral("name")).toString() != QLatin1String("argv"));
+}
+
+void TestCli::revokeNeedsConfirmationWithoutTerminal()
+{
+    const Result r = run({QStringLiteral("keys"), QStringLiteral("revoke"), QStringLiteral("some-id"),
+                          QStringLiteral("--sandbox")});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.oneErrorLine(), r.err.constData());
+    QVERIFY(r.err.contains("--yes"));
+}
+
+void TestCli::profileFromStdinListCreateRevoke()
+{
+    pk::sandbox::SandboxServer server;
+    QVERIFY(server.listen());
+    const QByteArray ownerKey = server.persona(QStringLiteral("owner"))->apiKey.toUtf8();
+    const QString url = server.baseUrl().toString();
+
+    // The e-mail lets the app find the human's organisation role (issue 5 "Who is acting").
+    const QString email = server.persona(QStringLiteral("owner"))->email;
+    Result r = run({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"),
+                    QStringLiteral("Acme"), QStringLiteral("--url"), url, QStringLiteral("--email"), email,
+                    QStringLiteral("--json")},
+                   ownerKey + '\n');
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(!r.out.contains(ownerKey) && !r.err.contains(ownerKey));
+    const QString profileId = r.json().object().value(QStringLiteral("id")).toString();
+    QVERIFY(!profileId.isEmpty());
+
+    // A second profile with the same name is refused.
+    r = run({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"),
+             QStringLiteral("Acme"), QStringLiteral("--url"), url},
+            ownerKey);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.oneErrorLine(), r.err.constData());
+
+    r = run({QStringLiteral("profile"), QStringLiteral("list"), QStringLiteral("--json")});
+    QCOMPARE(r.code, 0);
+    bool listed = false;
+    for (const QJsonValue &p : r.json().array())
+        listed = listed || p.toObject().value(QStringLiteral("id")).toString() == profileId;
+    QVERIFY(listed);
+
+    // keys list syncs first because the cache is empty.
+    r = run({QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("--profile"),
+             QStringLiteral("Acme"), QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const int keyCount = int(r.json().array().size());
+    QVERIFY(keyCount >= 40);
+
+    r = run({QStringLiteral("workspaces"), QStringLiteral("list"), QStringLiteral("--profile"),
+             QStringLiteral("Acme"), QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject workspace = r.json().array().first().toObject();
+    const QString workspaceId = workspace.value(QStringLiteral("id")).toString();
+    const QString slug = workspace.value(QStringLiteral("slug")).toString();
+
+    // Filter by slug: only that workspace's keys.
+    r = run({QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("--profile"),
+             QStringLiteral("Acme"), QStringLiteral("--workspace"), slug, QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(!r.json().array().isEmpty());
+    QVERIFY(r.json().array().size() < keyCount);
+
+    r = run({QStringLiteral("keys"), QStringLiteral("create"), QStringLiteral("--profile"),
+             QStringLiteral("Acme"), QStringLiteral("--workspace"), workspaceId, QStringLiteral("--name"),
+             QStringLiteral("CLI – Bücher"), QStringLiteral("--scope"), QStringLiteral("completions.write"),
+             QStringLiteral("--scope"), QStringLiteral("logs.view"), QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject created = r.json().object();
+    QCOMPARE(created.keys(), (QStringList{QStringLiteral("id"), QStringLiteral("key")}));
+    const QString newId = created.value(QStringLiteral("id")).toString();
+    const QByteArray secret = created.value(QStringLiteral("key")).toString().toUtf8();
+    QVERIFY(secret.size() > 8);
+
+    // The cache lists the key masked; the secret is in no file (settings, cache).
+    r = run({QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("--profile"),
+             QStringLiteral("Acme"), QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(!r.out.contains(secret));
+    bool found = false;
+    for (const QJsonValue &k : r.json().array())
+        found = found || k.toObject().value(QStringLiteral("id")).toString() == newId;
+    QVERIFY(found);
+    const QByteArray files = allFiles();
+    QVERIFY(!files.contains(secret));
+    QVERIFY(!files.contains(ownerKey));
+
+    r = run({QStringLiteral("whoami"), QStringLiteral("--profile"), QStringLiteral("Acme"),
+             QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject principal = r.json().object().value(QStringLiteral("principal")).toObject();
+    QCOMPARE(principal.value(QStringLiteral("key_type")).toString(), QStringLiteral("organisation-service"));
+    QCOMPARE(principal.value(QStringLiteral("org_role")).toString(), QStringLiteral("owner"));
+
+    r = run({QStringLiteral("keys"), QStringLiteral("revoke"), newId, QStringLiteral("--yes"),
+             QStringLiteral("--json"), QStringLiteral("--profile"), QStringLiteral("Acme")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QCOMPARE(r.json().object().value(QStringLiteral("revoked")).toArray(), QJsonArray{newId});
+
+    // Gone from the cache: revoking again is refused locally, in one line.
+    server.clearRecordedRequests();
+    r = run({QStringLiteral("keys"), QStringLiteral("revoke"), newId, QStringLiteral("--yes"),
+             QStringLiteral("--profile"), QStringLiteral("Acme")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.oneErrorLine(), r.err.constData());
+    QVERIFY(server.recordedRequests().isEmpty());
+
+    // With --refresh the server is read again; the key stays gone.
+    r = run({QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("--refresh"),
+             QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, r.err.constData()); // the only (or last used) profile is the default
+    QCOMPARE(int(r.json().array().size()), keyCount);
+
+    r = run({QStringLiteral("sync"), QStringLiteral("--json"), QStringLiteral("--profile"),
+             QStringLiteral("Acme")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QCOMPARE(r.json().object().value(QStringLiteral("keys")).toInt(), keyCount);
+
+    r = run({QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("Acme")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    r = run({QStringLiteral("profile"), QStringLiteral("list"), QStringLiteral("--json")});
+    for (const QJsonValue &p : r.json().array())
+        QVERIFY(p.toObject().value(QStringLiteral("id")).toString() != profileId);
+}
+
+void TestCli::policyRefusesBeforeSending()
+{
+    pk::sandbox::SandboxServer server;
+    QVERIFY(server.listen());
+    const QByteArray memberKey = server.persona(QStringLiteral("member"))->apiKey.toUtf8();
+    Result r = run({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"),
+                    QStringLiteral("Member"), QStringLiteral("--url"), server.baseUrl().toString()},
+                   memberKey);
+    QVERIFY2(r.code == 0, r.err.constData());
+    r = run({QStringLiteral("sync"), QStringLiteral("--profile"), QStringLiteral("Member")});
+    QVERIFY2(r.code == 0, r.err.constData());
+
+    server.clearRecordedRequests();
+    const QString workspace = server.persona(QStringLiteral("member"))->workspace;
+    r = run({QStringLiteral("keys"), QStringLiteral("create"), QStringLiteral("--profile"),
+             QStringLiteral("Member"), QStringLiteral("--workspace"), workspace, QStringLiteral("--name"),
+             QStringLiteral("nope"), QStringLiteral("--scope"), QStringLiteral("completions.write")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.oneErrorLine(), r.err.constData());
+    QVERIFY(r.err.startsWith("error: not allowed: "));
+    QVERIFY(server.recordedRequests().isEmpty()); // refused before sending
+
+    r = run({QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("Member")});
+    QVERIFY2(r.code == 0, r.err.constData());
+}
+
+void TestCli::serverDownIsOneLine()
+{
+    // Port 1 on the loopback interface: nothing listens there, so every connection is refused.
+    const QString url = QStringLiteral("http://127.0.0.1:1/v1");
+    const QByteArray key = "pk-unreachable-0123456789";
+    Result r = run({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"),
+                    QStringLiteral("Down"), QStringLiteral("--url"), url},
+                   key);
+    QVERIFY2(r.code == 0, r.err.constData());
+    r = run({QStringLiteral("sync"), QStringLiteral("--profile"), QStringLiteral("Down")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.oneErrorLine(), r.err.constData());
+    QVERIFY(r.out.isEmpty());
+    r = run({QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("Down")});
+    QVERIFY2(r.code == 0, r.err.constData());
+}
+
+void TestCli::noKeychainIsOneLineAndWritesNothing()
+{
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    QProcessEnvironment env = m_env;
+    env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
+    env.insert(QStringLiteral("HOME"), home.path());
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+    const QByteArray key = "pk-no-keychain-0123456789";
+    Result r = run({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"),
+                    QStringLiteral("X"), QStringLiteral("--url"), QStringLiteral("https://example.com/v1")},
+                   key, env);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.oneErrorLine(), r.err.constData());
+    QVERIFY(r.err.contains("keychain"));
+    r = run({QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("--sandbox")}, {}, env);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.oneErrorLine(), r.err.constData());
+    // Nothing was written in plaintext instead: no file holds the key, no profile was saved.
+    QDirIterator it(home.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY2(!f.readAll().contains(key), qPrintable(f.fileName()));
+    }
+    r = run({QStringLiteral("profile"), QStringLiteral("list"), QStringLiteral("--json")}, {}, env);
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.json().array().isEmpty());
+}
+
+/// Runs the CLI on a pseudo-terminal (util-linux `script`), answering `answer` once `prompt` appears.
+/// Returns the exit code and everything the terminal showed.
+static std::pair<int, QByteArray> runOnTerminal(const QProcessEnvironment &env, const QStringList &args,
+                                                const QByteArray &prompt, const QByteArray &answer)
+{
+    QStringList quoted{QStringLiteral(PK_CLI_PATH)};
+    for (const QString &a : args)
+        quoted.append(QLatin1Char('\'') + a + QLatin1Char('\''));
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.start(QStandardPaths::findExecutable(QStringLiteral("script")),
+                  {QStringLiteral("-q"), QStringLiteral("-e"), QStringLiteral("-c"),
+                   quoted.join(QLatin1Char(' ')), QStringLiteral("/dev/null")});
+    QByteArray shown;
+    const auto collect = [&] {
+        shown += process.readAllStandardOutput();
+    };
+    if (!QTest::qWaitFor(
+            [&] {
+                collect();
+                return shown.contains(prompt) || process.state() == QProcess::NotRunning;
+            },
+            kTimeoutMs))
+        return {-1, shown};
+    // Answer only once the prompt is shown, i.e. after the program turned echo off.
+    process.write(answer);
+    if (!QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, kTimeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+    }
+    collect();
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, shown};
+}
+
+void TestCli::terminalPromptHidesKeyAndConfirmsRevoke()
+{
+    QVERIFY2(!QStandardPaths::findExecutable(QStringLiteral("script")).isEmpty(),
+             "util-linux `script` is needed to run the CLI on a terminal");
+    const QByteArray key = "pk-typed-on-a-terminal-0123456789";
+    auto [code, shown] = runOnTerminal(
+        m_env,
+        {QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"), QStringLiteral("Typed"),
+         QStringLiteral("--url"), QStringLiteral("https://portkey.example/v1")},
+        "input hidden", key + "\n");
+    QVERIFY2(code == 0, shown.constData());
+    QVERIFY2(!shown.contains(key), shown.constData()); // not echoed
+    QVERIFY(!allFiles().contains(key));
+    Result r = run({QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("Typed")});
+    QVERIFY2(r.code == 0, r.err.constData());
+
+    // Revoking on a terminal asks first; anything but "yes" revokes nothing.
+    r = run({QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("--sandbox"),
+             QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QString victim;
+    for (const QJsonValue &k : r.json().array()) {
+        if (k.toObject().value(QStringLiteral("type")).toString() == QLatin1String("workspace-service"))
+            victim = k.toObject().value(QStringLiteral("id")).toString();
+    }
+    QVERIFY(!victim.isEmpty());
+    const QStringList revoke{QStringLiteral("keys"), QStringLiteral("revoke"), victim,
+                             QStringLiteral("--sandbox")};
+    std::tie(code, shown) = runOnTerminal(m_env, revoke, "to confirm", "no\n");
+    QCOMPARE(code, 1);
+    QVERIFY2(shown.contains("nothing was revoked"), shown.constData());
+    std::tie(code, shown) = runOnTerminal(m_env, revoke, "to confirm", "yes\n");
+    QVERIFY2(code == 0, shown.constData());
+    QVERIFY2(shown.contains(QString(QStringLiteral("Revoked ") + victim).toUtf8()), shown.constData());
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
