@@ -1,6 +1,8 @@
 #pragma once
 
 #include "access/accesspolicy.h"
+#include "access/action.h"
+#include "access/principal.h"
 #include "domain/apikey.h"
 
 #include <QList>
@@ -14,19 +16,6 @@
 class QAction;
 
 namespace pk::ui {
-
-/// What an operation on a selected key is, independent of the key's type. The controller maps it to the
-/// pk::access::Action of each selected key's type (ROLES.md "Action names": admin_key.*, service_key.*,
-/// user_key.*).
-enum class KeyOperation
-{
-    Update,
-    Rotate,
-    Delete
-};
-
-/// The access action for `operation` on a key of `type`; nullopt for KeyType::Unknown.
-std::optional<access::Action> keyAction(KeyType type, KeyOperation operation);
 
 /// What an action needs besides permission. Combine with `|`.
 enum Need : unsigned
@@ -43,13 +32,12 @@ using Needs = unsigned;
 /// session; the controller never reads widgets.
 struct ActionContext
 {
-    access::Principal principal;       ///< who is acting (or the "View as" preview)
-    QList<ApiKey> selectedKeys;        ///< in view order
-    QString currentWorkspaceId;        ///< the navigation's workspace, empty for organisation level
-    QStringList visibleWorkspaceIds;   ///< every workspace the session knows, for "any workspace" checks
-    QStringList workspaceNames;        ///< names parallel to visibleWorkspaceIds, for reasons
-    bool connected = false;            ///< a session is open
-    bool busy = false;                 ///< a sync or write is running
+    access::Principal principal;     ///< who is acting (or the "View as" preview)
+    QList<ApiKey> selectedKeys;      ///< in view order
+    QString currentWorkspaceId;      ///< the navigation's workspace, empty for organisation level
+    QStringList visibleWorkspaceIds; ///< every workspace the session knows, for "any workspace" checks
+    bool connected = false;          ///< a session is open
+    bool busy = false;               ///< a sync or write is running
 };
 
 /// One place that enables every QAction (ARCHITECTURE.md habit 4, issue 5 "Gating in the UI"). Each action
@@ -67,14 +55,12 @@ public:
     /// `description` is the tooltip shown while enabled.
     void addAction(QAction *qaction, std::optional<access::Action> action, Needs needs,
                    const QString &description);
-    /// Registers an action that performs `operation` on every selected key; the access action follows
-    /// each key's type. Implies NeedsSelection.
-    void addKeyAction(QAction *qaction, KeyOperation operation, Needs needs, const QString &description);
+    /// Registers an action that performs `verb` on every selected key; the access action follows each
+    /// key's type (access::keyAction(): admin_key.*, service_key.*, user_key.*). Implies NeedsSelection.
+    void addKeyAction(QAction *qaction, access::KeyVerb verb, Needs needs, const QString &description);
 
     /// Re-evaluates every registered action for `context` and emits evaluated().
     void update(const ActionContext &context);
-    /// The context of the last update().
-    const ActionContext &context() const { return m_context; }
 
     /// The decision for `qaction` under the last context: allowed, or denied with the reason shown.
     access::Decision decisionFor(const QAction *qaction) const;
@@ -83,8 +69,20 @@ public:
     /// a workspace choice.
     QStringList allowedWorkspaces(access::Action action) const;
 
-    /// Reason text when nothing needs to be said for an enabled action.
+    /// The text shown for a decision: for a denial "Not available: <Reason>." (the policy's reason,
+    /// capitalised); for an allowal the policy's grounds.
     static QString reasonFor(const access::Decision &decision);
+
+    /// "View as" (issue 5): only organisation owners and admins may preview the app as a workspace manager
+    /// or member (ROLES.md "The documented matrix": they administer every workspace). Denied with the
+    /// reason otherwise, and when the org role is unknown.
+    static access::Decision viewAsDecision(const access::Principal &principal);
+    /// The principal previewed by "View as": the same connection key, acting for a human who is an
+    /// organisation member with `workspaceRole` (`manager` or `member`) in `workspaceId` and no role in
+    /// the other `visibleWorkspaceIds`.
+    static access::Principal previewPrincipal(const access::Principal &real, const QString &workspaceId,
+                                              const QString &workspaceRole,
+                                              const QStringList &visibleWorkspaceIds);
 
 signals:
     /// Emitted after every update().
@@ -95,13 +93,12 @@ private:
     {
         QPointer<QAction> qaction;
         std::optional<access::Action> action;
-        std::optional<KeyOperation> keyOperation;
+        std::optional<access::KeyVerb> keyVerb;
         Needs needs = NeedsNothing;
         QString description;
         access::Decision decision;
     };
     access::Decision evaluate(const Entry &entry) const;
-    QString workspaceName(const QString &id) const;
 
     QList<Entry> m_entries;
     ActionContext m_context;

@@ -7,6 +7,8 @@
 
 namespace pk {
 class Session;
+class SandboxLauncher;
+struct Profile;
 } // namespace pk
 
 namespace pk::ui {
@@ -37,8 +39,11 @@ public:
     /// Starts the flow; returns at once. Failures that end the app arrive as failed().
     void start();
 
+    /// The main window once a profile was chosen; nullptr before.
     MainWindow *mainWindow() const;
     Session *session() const;
+    /// The in-process sandbox when one runs (`--sandbox` or "Try the sandbox"); nullptr otherwise.
+    SandboxLauncher *sandbox() const;
 
 signals:
     /// The window is shown and the first sync after start-up ended (`ok` false when it failed; the window
@@ -46,10 +51,22 @@ signals:
     void ready(bool ok);
     /// The screenshot was written to `path`.
     void screenshotSaved(const QString &path);
-    /// The app cannot go on: `message` says what happened and what to do; `exitCode` ≠ 0.
+    /// The app cannot go on: `message` says what happened and what to do; `exitCode` ≠ 0. Emitted at most
+    /// once, possibly from within start().
     void failed(const QString &message, int exitCode);
+    /// The user closed the first-run dialog without connecting; the app should quit normally.
+    void cancelled();
 
 private:
+    void chooseProfile();
+    void showConnectDialog(const QString &error);
+    void startSandbox(const QString &persona);
+    void openProfile(const Profile &profile);
+    void firstSyncFinished(bool ok, const QString &error);
+    void saveScreenshot();
+    /// Emits failed() once; later failures are not reported again.
+    void fail(const QString &message, int exitCode);
+
     struct Private;
     std::unique_ptr<Private> d;
 };

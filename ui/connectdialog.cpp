@@ -204,8 +204,8 @@ void ConnectDialog::updateFields()
     m_email->setEnabled(t != Target::Sandbox);
     m_key->setEnabled(t != Target::Sandbox);
     m_name->setPlaceholderText(t == Target::SelfHosted ? tr("e.g. the host name") : tr("Portkey Cloud"));
-    m_buttons->button(QDialogButtonBox::Ok)->setText(t == Target::Sandbox ? tr("Start sandbox")
-                                                                          : tr("Connect"));
+    m_buttons->button(QDialogButtonBox::Ok)
+        ->setText(t == Target::Sandbox ? tr("Start sandbox") : tr("Connect"));
     showError({});
 }
 

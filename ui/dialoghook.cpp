@@ -38,7 +38,7 @@ void openDialog(QDialog *dialog, std::function<void(int result)> onFinished)
     if (hook) {
         const int result = hook(dialog);
         QPointer<QDialog> guard(dialog);
-        if (guard && !guard->property("pkFinished").toBool())
+        if (result != kDialogStaysOpen && guard && !guard->property("pkFinished").toBool())
             guard->done(result);
         return;
     }

@@ -1,7 +1,13 @@
 #pragma once
 
+#include "access/action.h"
+#include "access/principal.h"
+#include "domain/apikey.h"
+
 #include <QMainWindow>
-#include <QPointer>
+
+#include <functional>
+#include <memory>
 
 class QAction;
 class QComboBox;
@@ -15,8 +21,7 @@ class QTreeView;
 namespace pk {
 class Session;
 struct ApiError;
-struct ApiKey;
-class ClipboardService;
+struct SyncDiff;
 } // namespace pk
 
 namespace pk::ui {
@@ -27,7 +32,7 @@ class MessageBar;
 
 /// The main window (issue 2 "GUI", issue 5 "Gating in the UI"): navigation (organisation → "Admin keys"
 /// and each workspace) on the left, the keys table with search and filters in the centre, the selected
-/// key's details on the right, Members and Users tabs when the principal may list them, and a status bar
+/// key's details below it, Members and Users tabs when the principal may list them, and a status bar
 /// with sync progress and the last sync time (local time with zone) or the offline notice.
 ///
 /// It shows what the pk::Session's snapshot holds and sends every write through the Session (server
@@ -44,6 +49,10 @@ public:
     ~MainWindow() override;
 
     ActionController *actionController() const { return m_controller; }
+    DetailsPane *detailsPane() const;
+    MessageBar *messageBar() const;
+    /// The selected keys, in view order (copies of what the model holds; masked keys only).
+    QList<ApiKey> selectedKeys() const;
     /// The ids of the selected keys, in view order.
     QStringList selectedKeyIds() const;
     /// Selects the key with `id` in the table (clearing the filter if it hides the key). Returns false
@@ -52,10 +61,18 @@ public:
     /// The action with the given object name (see the class comment), or nullptr.
     QAction *action(const QString &objectName) const;
 
-    /// Shows a non-blocking message above the table; `actionText`/`onAction` add one button (e.g.
-    /// "Rebuild from server"). Replaces any message shown before.
-    void showMessage(const QString &text, bool isError, const QString &actionText = {},
-                     std::function<void()> onAction = {});
+    /// "View as" (issue 5): previews the app as a workspace `role` (`manager` or `member`) of
+    /// `workspaceId`; an empty id returns to the real principal. Every action is then gated for the
+    /// preview. Returns false (and changes nothing) when ActionController::viewAsDecision() denies it
+    /// or the workspace is unknown.
+    bool setViewAs(const QString &workspaceId, const QString &role);
+    /// True while a "View as" preview is active.
+    bool isPreviewing() const;
+
+    /// Whether each opened() of the session starts a sync at once (default true: open from the cache, then
+    /// refresh from the server).
+    void setSyncOnOpen(bool on);
+
     /// Shows the reason a session could not be opened, with "Rebuild from server" when the cache's key is
     /// wrong or the file is damaged (Session::rebuildCache()).
     void showOpenFailure(const QString &text, bool offerRebuild);
@@ -81,12 +98,33 @@ signals:
     void syncCompleted(bool ok);
 
 protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    access::Principal effectivePrincipal() const;
+    QString currentWorkspaceId() const;
+    void beginWrite();
+    void endWrite();
+    /// For a 403 AB03 on `action`: lets the policy learn the missing scope for the session and returns a
+    /// text naming it; otherwise returns `text`.
+    QString explainForbidden(access::Action action, const ApiError &error, const QString &text);
+    void showSecret(const QString &keyId, const QString &name, IssuedSecret &secret);
+    void reloadSnapshot();
+    void applyNavigation();
+    void selectionChanged();
+    void refreshActions();
+    void refreshPrincipal();
+    void updateSyncStatus();
+    void syncFinished(const ApiError &error, const SyncDiff &diff);
+    void credentialRejected();
+    void replaceConnectionKey();
+    void rebuildViewAsMenu();
+
     struct Private;
-    Private *d;
+    std::unique_ptr<Private> d;
     ActionController *m_controller = nullptr;
+    bool m_syncOnOpen = true;
 };
 
 } // namespace pk::ui
