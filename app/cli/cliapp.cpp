@@ -1,5 +1,7 @@
 #include "cli/cliapp.h"
 
+#include "cli/keyoptions.h"
+
 #include "access/accesspolicy.h"
 #include "domain/scopes.h"
 #include "portkey/adminapiclient.h"
@@ -188,9 +190,21 @@ void CliApp::start()
            "  sync [--rebuild-cache]\n"
            "  workspaces list [--refresh]\n"
            "  keys list [--workspace ID-or-slug] [--refresh]\n"
-           "  keys create --workspace ID --name NAME --scope SCOPE [--scope SCOPE...] [--description TEXT]\n"
+           "  keys show ID [--refresh]\n"
+           "  keys create [--type admin|service|user] [--workspace ID-or-slug] [--user ID-or-email] --name "
+           "NAME\n"
+           "              (--scope S... | --scopes a,b | --preset NAME) [key fields]\n"
+           "  keys update ID [key fields] [--clear-expiry] [--clear-usage-limit] [--clear-rate-limits]\n"
+           "              [--clear-rotation] [--clear-alert-emails] [--reset-usage] [--yes]\n"
+           "  keys rotate ID [--transition 45m] [--yes]\n"
            "  keys revoke ID... [--yes]\n"
-           "  whoami [--refresh]"));
+           "  whoami [--refresh]\n"
+           "Key fields: --description TEXT, --rate-limit requests|tokens:rps|rpm|rph|rpd|rpw:N (repeat),\n"
+           "  --usage-limit cost:USD|tokens:N [--alert-threshold N] [--usage-reset weekly|monthly|Nd],\n"
+           "  --expires 2026-12-31T18:00Z|\"2026-12-31 18:00\" (local)|30d|12h,\n"
+           "  --rotation weekly|monthly|Nd [--transition 45m|2h|1800000ms], --alert-email E (repeat),\n"
+           "  --metadata KEY=VALUE (repeat), --config-id ID.\n"
+           "Destructive commands ask on a terminal; without one they need --yes."));
     const QCommandLineOption help = m_parser.addHelpOption();
     const QCommandLineOption version = m_parser.addVersionOption();
     m_parser.addOptions({
@@ -205,8 +219,42 @@ void CliApp::start()
         {QStringLiteral("email"), tr("Your e-mail in the organisation (to look up your roles)."),
          QStringLiteral("EMAIL")},
         {QStringLiteral("workspace"), tr("Workspace id or slug."), QStringLiteral("ID")},
-        {QStringLiteral("scope"), tr("A scope of the new key; repeat for several."), QStringLiteral("SCOPE")},
-        {QStringLiteral("description"), tr("Description of the new key."), QStringLiteral("TEXT")},
+        {QStringLiteral("type"), tr("Key type: admin (Admin key), service or user (workspace keys)."),
+         QStringLiteral("TYPE")},
+        {QStringLiteral("user"), tr("The workspace member a user key is for (id or e-mail)."),
+         QStringLiteral("USER")},
+        {QStringLiteral("scope"), tr("A scope of the key; repeat for several."), QStringLiteral("SCOPE")},
+        {QStringLiteral("scopes"), tr("Scopes of the key, comma-separated."), QStringLiteral("LIST")},
+        {QStringLiteral("preset"),
+         tr("A scope preset: completions-only, read-only, workspace-key-manager, everything."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("description"), tr("Description of the key."), QStringLiteral("TEXT")},
+        {QStringLiteral("rate-limit"), tr("A rate limit TYPE:UNIT:VALUE, e.g. requests:rpm:100; repeatable."),
+         QStringLiteral("LIMIT")},
+        {QStringLiteral("usage-limit"), tr("A usage limit: cost:USD or tokens:COUNT."),
+         QStringLiteral("LIMIT")},
+        {QStringLiteral("alert-threshold"), tr("Alert at this usage (USD or tokens, at most the limit)."),
+         QStringLiteral("N")},
+        {QStringLiteral("usage-reset"), tr("Reset usage weekly, monthly or every N days (Nd)."),
+         QStringLiteral("PERIOD")},
+        {QStringLiteral("expires"),
+         tr("Expiry: ISO 8601 with a zone, a local date/time, or a span such as 30d or 12h."),
+         QStringLiteral("WHEN")},
+        {QStringLiteral("rotation"), tr("Rotate automatically weekly, monthly or every N days (Nd)."),
+         QStringLiteral("PERIOD")},
+        {QStringLiteral("transition"),
+         tr("Transition period of a rotation (at least 30 min), e.g. 45m or 2h."),
+         QStringLiteral("DURATION")},
+        {QStringLiteral("alert-email"), tr("An e-mail address for alerts; repeatable."),
+         QStringLiteral("EMAIL")},
+        {QStringLiteral("metadata"), tr("Default metadata KEY=VALUE; repeatable."), QStringLiteral("KV")},
+        {QStringLiteral("config-id"), tr("Default config id."), QStringLiteral("ID")},
+        {QStringLiteral("clear-expiry"), tr("keys update: remove the expiry.")},
+        {QStringLiteral("clear-usage-limit"), tr("keys update: remove the usage limit.")},
+        {QStringLiteral("clear-rate-limits"), tr("keys update: remove every rate limit.")},
+        {QStringLiteral("clear-rotation"), tr("keys update: remove the rotation policy.")},
+        {QStringLiteral("clear-alert-emails"), tr("keys update: remove the alert e-mails.")},
+        {QStringLiteral("reset-usage"), tr("keys update: reset the usage (reactivates an exhausted key).")},
         {QStringLiteral("refresh"), tr("Sync with the server before reading the cache.")},
         {QStringLiteral("yes"), tr("Do not ask for confirmation.")},
         {QStringLiteral("verbose"), tr("Write log lines (ids and names, never secrets) to stderr.")},
@@ -246,8 +294,14 @@ void CliApp::start()
         return keysList();
     if (cmd == QLatin1String("keys") && sub == QLatin1String("create"))
         return keysCreate();
+    if (cmd == QLatin1String("keys") && sub == QLatin1String("update"))
+        return keysUpdate();
+    if (cmd == QLatin1String("keys") && sub == QLatin1String("rotate"))
+        return keysRotate();
     if (cmd == QLatin1String("keys") && sub == QLatin1String("revoke"))
         return keysRevoke();
+    if (cmd == QLatin1String("keys") && sub == QLatin1String("show"))
+        return keysShow();
     if (cmd == QLatin1String("whoami") && m_command.size() == 1)
         return whoami();
     if (cmd.isEmpty())
@@ -560,52 +614,444 @@ void CliApp::keysList()
     });
 }
 
+const ApiKey *CliApp::cachedKey(const QString &id)
+{
+    const QList<ApiKey> &keys = m_session->snapshot().keys;
+    const auto it = std::find_if(keys.cbegin(), keys.cend(), [&id](const ApiKey &k) { return k.id == id; });
+    if (it != keys.cend())
+        return &*it;
+    fail(tr("no key “%1” in the cache. Run `keys list --refresh` to see the current keys").arg(id));
+    return nullptr;
+}
+
+bool CliApp::confirm(const QString &question, const QString &verb, const QString &refusal)
+{
+    if (m_parser.isSet(QStringLiteral("yes")))
+        return true;
+    if (!stdinIsTerminal()) {
+        fail(tr("refusing to %1 without confirmation. Pass --yes to %1 non-interactively").arg(verb), Usage);
+        return false;
+    }
+    writeTo(stderr, QString(question + QLatin1Char(' ') + tr("Type “yes” to confirm: ")).toUtf8());
+    const QByteArray answer = readLine().trimmed().toLower();
+    if (answer == "yes" || answer == "y")
+        return true;
+    fail(tr("not confirmed; %1").arg(refusal));
+    return false;
+}
+
+void CliApp::failWithServerError(const ApiError &error, const QString &what)
+{
+    const QString option = error.kind == ApiError::Kind::Http && error.httpStatus == 400
+                               ? cli::optionForServerField(error.message)
+                               : QString();
+    if (option.isEmpty())
+        return fail(QString(oneLine(error.userText()) + QLatin1Char(' ') + what));
+    fail(tr("the server refused %1 (%2); %3").arg(option, error.message.simplified(), what));
+}
+
+namespace {
+
+/// "Service key “CI” (workspace Production, Xk****S4, id)", naming a key for a confirmation prompt.
+QString describeKey(const ApiKey &k, const WorkspaceDirectory &dir)
+{
+    return CliApp::tr("%1 “%2” (%3, %4, %5)")
+        .arg(keyTypeLabel(k.keyType()), k.name,
+             k.workspaceId.isEmpty() ? CliApp::tr("organisation")
+                                     : CliApp::tr("workspace %1").arg(workspaceLabel(dir, k.workspaceId)),
+             k.maskedKey, k.id);
+}
+
+/// The text of a key's usage limit, e.g. "50 USD (alert at 40), resets monthly, next reset …".
+QString usageText(const UsageLimits &u)
+{
+    const QString unit = u.type == QLatin1String("tokens") ? CliApp::tr("tokens") : CliApp::tr("USD");
+    QString out = u.creditLimit ? QStringLiteral("%1 %2").arg(*u.creditLimit).arg(unit) : CliApp::tr("none");
+    if (u.alertThreshold)
+        out += CliApp::tr(" (alert at %1)").arg(*u.alertThreshold);
+    if (!u.periodicReset.isEmpty())
+        out += CliApp::tr(", resets %1").arg(u.periodicReset);
+    else if (u.periodicResetDays)
+        out += CliApp::tr(", resets every %1 days").arg(*u.periodicResetDays);
+    if (u.nextUsageResetAt.isValid())
+        out += CliApp::tr(", next reset %1").arg(cli::formatInstant(u.nextUsageResetAt.utc()));
+    return out;
+}
+
+QString instantOr(const Timestamp &t, const QString &none)
+{
+    if (t.isNone())
+        return none;
+    return t.isValid() ? cli::formatInstant(t.utc()) : t.toLocalDisplay();
+}
+
+} // namespace
+
 void CliApp::keysCreate()
 {
-    const QString workspace = m_parser.value(QStringLiteral("workspace")).trimmed();
-    const QString name = m_parser.value(QStringLiteral("name")).trimmed();
-    const QStringList scopes = m_parser.values(QStringLiteral("scope"));
-    if (workspace.isEmpty() || name.isEmpty() || scopes.isEmpty() || m_command.size() > 2)
-        return fail(tr("keys create needs --workspace ID, --name NAME and at least one --scope SCOPE"),
+    const QString typeText = m_parser.value(QStringLiteral("type")).trimmed().toLower();
+    KeyType type = KeyType::WorkspaceService;
+    if (typeText == QLatin1String("admin"))
+        type = KeyType::OrganisationService;
+    else if (typeText == QLatin1String("user"))
+        type = KeyType::WorkspaceUser;
+    else if (m_parser.isSet(QStringLiteral("type")) && typeText != QLatin1String("service"))
+        return fail(tr("--type “%1”: expected admin (Admin key), service or user (workspace keys)")
+                        .arg(m_parser.value(QStringLiteral("type"))),
                     Usage);
-    const QStringList valid = validScopes(KeyType::WorkspaceService);
-    for (const QString &s : scopes) {
-        if (!valid.contains(s))
-            return fail(
-                tr("“%1” is not a scope of workspace service keys. See ADMIN-API.md §3 for the list").arg(s),
-                Usage);
+    const QString workspace = m_parser.value(QStringLiteral("workspace")).trimmed();
+    const QString user = m_parser.value(QStringLiteral("user")).trimmed();
+    const bool hasScopes = m_parser.isSet(QStringLiteral("scope")) ||
+                           m_parser.isSet(QStringLiteral("scopes")) ||
+                           m_parser.isSet(QStringLiteral("preset"));
+    if (m_command.size() > 2 || !m_parser.isSet(QStringLiteral("name")) || !hasScopes)
+        return fail(
+            tr("keys create needs --name NAME and at least one --scope SCOPE (or --scopes, --preset)"),
+            Usage);
+    if (type == KeyType::OrganisationService && m_parser.isSet(QStringLiteral("workspace")))
+        return fail(tr("--workspace does not apply to Admin keys, which act on the whole organisation"),
+                    Usage);
+    if (type != KeyType::OrganisationService && workspace.isEmpty())
+        return fail(tr("keys create needs --workspace ID-or-slug for service and user keys"), Usage);
+    if (type == KeyType::WorkspaceUser && user.isEmpty())
+        return fail(tr("a user key needs --user ID-or-email: the workspace member it is for"), Usage);
+    if (type != KeyType::WorkspaceUser && m_parser.isSet(QStringLiteral("user")))
+        return fail(tr("--user only applies to user keys (--type user)"), Usage);
+    for (const char *flag : {"clear-expiry", "clear-usage-limit", "clear-rate-limits", "clear-rotation",
+                             "clear-alert-emails", "reset-usage"}) {
+        if (m_parser.isSet(QString::fromLatin1(flag)))
+            return fail(tr("--%1 only applies to keys update").arg(QString::fromLatin1(flag)), Usage);
     }
-    withSession(false, [this, workspace, name, scopes] {
-        const WorkspaceDirectory dir(m_session->snapshot().workspaces);
-        const QString workspaceId = dir.canonicalId(workspace);
-        const access::Decision decision =
-            access::AccessPolicy::decideCreateKey(m_session->principal(), QStringLiteral("workspace"),
-                                                  QStringLiteral("service"), workspaceId, scopes);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    cli::KeyOptions options;
+    if (const QString error = cli::KeyOptions::parse(m_parser, type, now, &options); !error.isEmpty())
+        return fail(error, Usage);
+    ApiKeyDraft draft;
+    draft.keyType = type;
+    if (const QString error = cli::applyToDraft(options, now, &draft); !error.isEmpty())
+        return fail(error, Usage);
+    if (options.blocksAllTraffic() &&
+        !confirm(tr("A limit of 0 blocks all traffic of the new key."), tr("create a key whose limit is 0"),
+                 tr("nothing was created")))
+        return;
+
+    withSession(false, [this, draft, workspace, user]() mutable {
+        const CacheSnapshot &snap = m_session->snapshot();
+        const WorkspaceDirectory dir(snap.workspaces);
+        if (draft.keyType != KeyType::OrganisationService)
+            draft.workspaceId = dir.canonicalId(workspace);
+        const QString pathType = draft.keyType == KeyType::OrganisationService
+                                     ? QStringLiteral("organisation")
+                                     : QStringLiteral("workspace");
+        const QString pathSubType =
+            draft.keyType == KeyType::WorkspaceUser ? QStringLiteral("user") : QStringLiteral("service");
+        const access::Decision decision = access::AccessPolicy::decideCreateKey(
+            m_session->principal(), pathType, pathSubType, draft.workspaceId, draft.scopes);
         if (!decision.allowed)
             return fail(tr("not allowed: %1. Use a profile whose key may do this (see `whoami`)")
                             .arg(decision.reason));
-        ApiKeyDraft draft;
-        draft.keyType = KeyType::WorkspaceService;
-        draft.name = name;
-        draft.description = m_parser.value(QStringLiteral("description"));
-        draft.workspaceId = workspaceId;
-        draft.scopes = scopes;
-        m_session->createKey(draft, [this, dir, workspaceId](const CreateKeyResult &r) {
-            if (r.outcome != CreateKeyResult::Outcome::Created)
+        // After the policy, which names the workspace a workspace key is confined to: a key that may not list
+        // workspaces knows only its own; otherwise the reference must resolve.
+        if (draft.keyType != KeyType::OrganisationService && !dir.isEmpty() && !dir.resolve(workspace) &&
+            draft.workspaceId != m_session->principal().workspace)
+            return fail(tr("--workspace “%1”: no such workspace. Run `workspaces list` to see the workspaces")
+                            .arg(workspace));
+        if (draft.keyType == KeyType::WorkspaceUser) {
+            // The key's user must be a member of its workspace (ADMIN-API.md §2): checked against the cached
+            // member list when the profile's key can read it; otherwise the server decides.
+            const QList<WorkspaceMember> members = snap.members.value(draft.workspaceId);
+            const auto member =
+                std::find_if(members.cbegin(), members.cend(), [&user](const WorkspaceMember &m) {
+                    return m.id == user || m.email.compare(user, Qt::CaseInsensitive) == 0;
+                });
+            if (member != members.cend()) {
+                draft.userId = member->id;
+            } else if (snap.members.contains(draft.workspaceId)) {
+                return fail(
+                    tr("--user “%1” is not a member of workspace %2. Pick a member of that workspace, "
+                       "or add the user to it first")
+                        .arg(user, workspaceLabel(dir, draft.workspaceId)));
+            } else if (user.contains(QLatin1Char('@'))) {
+                const auto known =
+                    std::find_if(snap.users.cbegin(), snap.users.cend(), [&user](const User &u) {
+                        return u.email.compare(user, Qt::CaseInsensitive) == 0;
+                    });
+                if (known == snap.users.cend())
+                    return fail(tr("--user “%1”: no user with this e-mail is known to this profile. Give the "
+                                   "user's id instead")
+                                    .arg(user));
+                draft.userId = known->id;
+            } else {
+                draft.userId = user;
+            }
+        }
+        const QStringList warnings = cli::leastPrivilegeWarnings(draft);
+        const QString where = draft.keyType == KeyType::OrganisationService
+                                  ? tr("the organisation")
+                                  : tr("workspace %1").arg(workspaceLabel(dir, draft.workspaceId));
+        m_session->createKey(draft, [this, warnings, where, draft](const CreateKeyResult &r) {
+            switch (r.outcome) {
+            case CreateKeyResult::Outcome::Created:
+                break;
+            case CreateKeyResult::Outcome::CreatedWithoutSecret:
+                return fail(
+                    tr("created, secret not received — rotate it to get one: key “%1” (%2) exists, but the "
+                       "server's answer was lost. Run `keys rotate %2`")
+                        .arg(draft.name, r.keyId));
+            case CreateKeyResult::Outcome::NotCreated:
+                if (r.error.kind == ApiError::Kind::Http)
+                    return failWithServerError(r.error, tr("nothing was created"));
+                // A lost reply was resolved by re-listing, and the message says so; anything else (e.g. no
+                // connection) never reached the server.
+                if (r.error.kind == ApiError::Kind::OutcomeUnknown ||
+                    r.error.kind == ApiError::Kind::Timeout || r.error.kind == ApiError::Kind::Parse)
+                    return fail(r.message);
+                return fail(QString(oneLine(r.message) + QLatin1Char(' ') + tr("Nothing was created.")));
+            case CreateKeyResult::Outcome::Unknown:
                 return fail(r.message);
+            }
             QByteArray secret = r.secret.secret;
             if (m_json) {
                 QString text = QString::fromUtf8(secret);
-                printJson(QJsonObject{{QStringLiteral("id"), r.keyId}, {QStringLiteral("key"), text}});
+                QJsonObject out{{QStringLiteral("id"), r.keyId}, {QStringLiteral("key"), text}};
+                if (!warnings.isEmpty())
+                    out.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(warnings));
+                printJson(out);
                 wipe(text);
             } else {
-                print(tr("Created service key %1 in workspace %2.\nSecret (shown only once, store it now):\n")
-                          .arg(r.keyId, workspaceLabel(dir, workspaceId)));
+                print(tr("Created %1 %2 in %3.\nSecret (shown only once, store it now):\n")
+                          .arg(keyTypeLabel(draft.keyType).toLower(), r.keyId, where));
                 writeTo(stdout, secret + '\n');
             }
             wipe(secret);
+            for (const QString &w : warnings)
+                writeTo(stderr, QString(tr("warning: ") + oneLine(w) + QLatin1Char('\n')).toUtf8());
             finish(Ok);
         });
+    });
+}
+
+void CliApp::keysUpdate()
+{
+    if (m_command.size() != 3)
+        return fail(tr("keys update needs exactly one key ID (see `keys list`)"), Usage);
+    for (const char *fixed : {"type", "user", "workspace"}) {
+        if (m_parser.isSet(QString::fromLatin1(fixed)))
+            return fail(
+                tr("--%1 cannot be changed by keys update: a key's type, user and workspace are fixed. "
+                   "Create a new key instead")
+                    .arg(QString::fromLatin1(fixed)),
+                Usage);
+    }
+    const QString id = m_command.at(2);
+    withSession(false, [this, id] {
+        const ApiKey *key = cachedKey(id);
+        if (!key)
+            return;
+        const std::optional<access::Action> action =
+            access::keyAction(key->keyType(), access::KeyVerb::Update);
+        if (!action)
+            return fail(tr("key %1 has an unknown type (%2) and cannot be changed by this program")
+                            .arg(id, key->type));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        cli::KeyOptions options;
+        if (const QString error = cli::KeyOptions::parse(m_parser, key->keyType(), now, &options);
+            !error.isEmpty())
+            return fail(error, Usage);
+        if (options.isEmpty())
+            return fail(tr("keys update needs at least one field to change (see --help)"), Usage);
+        QJsonObject body;
+        if (const QString error = cli::updateBody(options, *key, now, &body); !error.isEmpty())
+            return fail(error, Usage);
+        const access::Decision decision =
+            access::AccessPolicy::decide(m_session->principal(), *action, access::Target::forKey(*key));
+        if (!decision.allowed)
+            return fail(
+                tr("not allowed to change “%1”: %2. Use a profile whose key may do this (see `whoami`)")
+                    .arg(key->name, decision.reason));
+        const WorkspaceDirectory dir(m_session->snapshot().workspaces);
+        if (options.blocksAllTraffic() &&
+            !confirm(tr("A limit of 0 blocks all traffic of %1.").arg(describeKey(*key, dir)),
+                     tr("set a limit of 0"), tr("nothing was changed")))
+            return;
+        if (options.resetUsage &&
+            !confirm(
+                tr("Reset the usage of %1? Spending counts from zero again.").arg(describeKey(*key, dir)),
+                tr("reset usage"), tr("nothing was changed")))
+            return;
+        const QString name = key->name;
+        const QStringList fields = body.keys();
+        m_session->updateKey(id, body, [this, id, name, fields](const KeyWriteResult &r) {
+            if (r.error.isError())
+                return failWithServerError(r.error, tr("nothing was changed"));
+            const QList<ApiKey> &keys = m_session->snapshot().keys;
+            const auto it =
+                std::find_if(keys.cbegin(), keys.cend(), [&id](const ApiKey &k) { return k.id == id; });
+            if (m_json)
+                printJson(it != keys.cend() ? it->toJson() : QJsonObject{{QStringLiteral("id"), id}});
+            else
+                print(tr("Updated key “%1” (%2): %3.\n").arg(name, id, fields.join(QStringLiteral(", "))));
+            finish(Ok);
+        });
+    });
+}
+
+void CliApp::keysRotate()
+{
+    if (m_command.size() != 3)
+        return fail(tr("keys rotate needs exactly one key ID (see `keys list`)"), Usage);
+    std::optional<qint64> transition;
+    if (m_parser.isSet(QStringLiteral("transition"))) {
+        qint64 ms = 0;
+        if (const QString error = cli::parseTransition(m_parser.value(QStringLiteral("transition")), &ms);
+            !error.isEmpty())
+            return fail(error, Usage);
+        transition = ms;
+    }
+    if (!m_parser.isSet(QStringLiteral("yes")) && !stdinIsTerminal())
+        return fail(tr("refusing to rotate without confirmation. Pass --yes to rotate non-interactively"),
+                    Usage);
+    const QString id = m_command.at(2);
+    withSession(false, [this, id, transition] {
+        const ApiKey *key = cachedKey(id);
+        if (!key)
+            return;
+        const std::optional<access::Action> action =
+            access::keyAction(key->keyType(), access::KeyVerb::Rotate);
+        if (!action)
+            return fail(tr("key %1 has an unknown type (%2) and cannot be rotated by this program")
+                            .arg(id, key->type));
+        const access::Decision decision =
+            access::AccessPolicy::decide(m_session->principal(), *action, access::Target::forKey(*key));
+        if (!decision.allowed)
+            return fail(
+                tr("not allowed to rotate “%1”: %2. Use a profile whose key may do this (see `whoami`)")
+                    .arg(key->name, decision.reason));
+        // At most two secrets at a time: rotating again is blocked until the old one expires (ADMIN-API.md
+        // §9).
+        if (key->inTransition(QDateTime::currentDateTimeUtc()))
+            return fail(
+                tr("“%1” is already being rotated: its old secret stays valid until %2. Rotate it again "
+                   "after that")
+                    .arg(key->name, cli::formatInstant(key->keyTransitionExpiresAt.utc())));
+        const bool own = !m_session->principal().keyId.isEmpty() && m_session->principal().keyId == id;
+        const WorkspaceDirectory dir(m_session->snapshot().workspaces);
+        const qint64 period = transition.value_or(kMinTransitionPeriodMs);
+        if (!confirm(
+                tr("Rotate %1? Its current secret stops working %2 after the rotation%3.")
+                    .arg(describeKey(*key, dir), cli::formatDuration(period),
+                         own ? tr("; it is this profile's own key, so the keychain gets the new secret first")
+                             : QString()),
+                tr("rotate"), tr("nothing was rotated")))
+            return;
+        const QString name = key->name;
+        m_session->rotateKey(id, transition, [this, id, name, own](const KeyWriteResult &r) {
+            if (r.secret.secret.isEmpty())
+                return failWithServerError(r.error, tr("nothing was rotated"));
+            QByteArray secret = r.secret.secret;
+            const Timestamp until = r.secret.transitionExpiresAt;
+            if (m_json) {
+                QString text = QString::fromUtf8(secret);
+                printJson(QJsonObject{{QStringLiteral("id"), id},
+                                      {QStringLiteral("key"), text},
+                                      {QStringLiteral("key_transition_expires_at"), until.toJson()}});
+                wipe(text);
+            } else {
+                print(tr("Rotated key “%1” (%2).\nNew secret (shown only once, store it now):\n")
+                          .arg(name, id));
+                writeTo(stdout, secret + '\n');
+                print(tr("Old secret valid until %1.\n").arg(instantOr(until, tr("the server's default"))));
+            }
+            wipe(secret);
+            if (r.error.isError())
+                return fail(r.message);
+            if (own)
+                writeTo(stderr, QString(tr("note: ") + oneLine(r.message) + QLatin1Char('\n')).toUtf8());
+            finish(Ok);
+        });
+    });
+}
+
+void CliApp::keysShow()
+{
+    if (m_command.size() != 3)
+        return fail(tr("keys show needs exactly one key ID (see `keys list`)"), Usage);
+    const QString id = m_command.at(2);
+    withSession(m_parser.isSet(QStringLiteral("refresh")), [this, id] {
+        const ApiKey *key = cachedKey(id);
+        if (!key)
+            return;
+        if (m_json) {
+            printJson(key->toJson());
+            return finish(Ok);
+        }
+        const ApiKey &k = *key;
+        const CacheSnapshot &snap = m_session->snapshot();
+        const WorkspaceDirectory dir(snap.workspaces);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QList<QStringList> rows;
+        rows.append({tr("ID:"), k.id});
+        rows.append({tr("Name:"), k.name});
+        if (!k.description.isEmpty())
+            rows.append({tr("Description:"), k.description});
+        rows.append({tr("Key:"), k.maskedKey});
+        rows.append({tr("Type:"), QStringLiteral("%1 (%2)").arg(keyTypeLabel(k.keyType()), k.type)});
+        rows.append({tr("Workspace:"), k.workspaceId.isEmpty()
+                                           ? tr("(organisation)")
+                                           : QStringLiteral("%1 (%2)").arg(workspaceLabel(dir, k.workspaceId),
+                                                                           dir.canonicalId(k.workspaceId))});
+        if (!k.userId.isEmpty()) {
+            QString who = k.userId;
+            for (const User &u : snap.users) {
+                if (u.id == k.userId)
+                    who = QStringLiteral("%1 <%2> (%3)").arg(u.displayName(), u.email, u.id);
+            }
+            rows.append({tr("User:"), who});
+        }
+        rows.append({tr("Status:"), k.status});
+        rows.append({tr("Scopes:"), k.scopes.join(QStringLiteral(", "))});
+        QStringList limits;
+        for (const RateLimit &r : k.rateLimits)
+            limits.append(r.value == 0 ? tr("%1 %2: 0 (blocks all traffic)").arg(r.type, r.unit)
+                                       : QStringLiteral("%1 %2: %3").arg(r.type, r.unit).arg(r.value));
+        rows.append({tr("Rate limits:"), limits.isEmpty() ? tr("none") : limits.join(QStringLiteral("; "))});
+        rows.append({tr("Usage limit:"), k.usageLimits ? usageText(*k.usageLimits) : tr("none")});
+        rows.append({tr("Expires:"), instantOr(k.expiresAt, tr("never"))});
+        if (k.rotationPolicy) {
+            const RotationPolicy &p = *k.rotationPolicy;
+            QString text =
+                !p.rotationPeriod.isEmpty()
+                    ? p.rotationPeriod
+                    : (p.rotationPeriodDays ? tr("every %1 days").arg(*p.rotationPeriodDays) : tr("once"));
+            if (p.keyTransitionPeriodMs)
+                text += tr(", transition %1").arg(cli::formatDuration(*p.keyTransitionPeriodMs));
+            if (p.nextRotationAt.isValid())
+                text += tr(", next rotation %1").arg(cli::formatInstant(p.nextRotationAt.utc()));
+            if (!p.status.isEmpty())
+                text += QStringLiteral(" [%1]").arg(p.status);
+            rows.append({tr("Rotation:"), text});
+        } else {
+            rows.append({tr("Rotation:"), tr("none")});
+        }
+        rows.append(
+            {tr("Transition:"),
+             k.inTransition(now)
+                 ? tr("old secret valid until %1").arg(cli::formatInstant(k.keyTransitionExpiresAt.utc()))
+                 : tr("none in progress")});
+        if (!k.alertEmails.isEmpty())
+            rows.append({tr("Alert e-mails:"), k.alertEmails.join(QStringLiteral(", "))});
+        if (!k.defaultsMetadata.isEmpty()) {
+            QStringList pairs;
+            for (auto it = k.defaultsMetadata.constBegin(); it != k.defaultsMetadata.constEnd(); ++it)
+                pairs.append(QStringLiteral("%1=%2").arg(it.key(), it.value().toVariant().toString()));
+            rows.append({tr("Metadata:"), pairs.join(QStringLiteral(", "))});
+        }
+        if (!k.defaultsConfigId.isEmpty())
+            rows.append({tr("Config:"), k.defaultsConfigId});
+        rows.append({tr("Created:"), instantOr(k.createdAt, tr("unknown"))});
+        rows.append({tr("Updated:"), instantOr(k.lastUpdatedAt, tr("unknown"))});
+        print(table(rows));
+        finish(Ok);
     });
 }
 
@@ -614,40 +1060,33 @@ void CliApp::keysRevoke()
     const QStringList ids = m_command.mid(2);
     if (ids.isEmpty())
         return fail(tr("keys revoke needs at least one key ID (see `keys list`)"), Usage);
-    const bool yes = m_parser.isSet(QStringLiteral("yes"));
-    if (!yes && !stdinIsTerminal())
+    if (!m_parser.isSet(QStringLiteral("yes")) && !stdinIsTerminal())
         return fail(tr("refusing to revoke without confirmation. Pass --yes to revoke non-interactively"),
                     Usage);
-    withSession(false, [this, ids, yes] {
+    withSession(false, [this, ids] {
         QStringList names;
+        const WorkspaceDirectory dir(m_session->snapshot().workspaces);
         for (const QString &id : ids) {
-            const auto &keys = m_session->snapshot().keys;
-            const auto it =
-                std::find_if(keys.cbegin(), keys.cend(), [&id](const ApiKey &k) { return k.id == id; });
-            if (it == keys.cend())
-                return fail(tr("no key “%1” in the cache. Run `keys list --refresh` to see the current keys")
-                                .arg(id));
+            const ApiKey *key = cachedKey(id);
+            if (!key)
+                return;
             const std::optional<access::Action> action =
-                access::keyAction(it->keyType(), access::KeyVerb::Delete);
+                access::keyAction(key->keyType(), access::KeyVerb::Delete);
             if (!action)
                 return fail(tr("key %1 has an unknown type (%2) and cannot be revoked by this program")
-                                .arg(id, it->type));
+                                .arg(id, key->type));
             const access::Decision decision =
-                access::AccessPolicy::decide(m_session->principal(), *action, access::Target::forKey(*it));
+                access::AccessPolicy::decide(m_session->principal(), *action, access::Target::forKey(*key));
             if (!decision.allowed)
                 return fail(
                     tr("not allowed to revoke “%1”: %2. Use a profile whose key may do this (see `whoami`)")
-                        .arg(it->name, decision.reason));
-            names.append(QStringLiteral("“%1” (%2)").arg(it->name, id));
+                        .arg(key->name, decision.reason));
+            names.append(describeKey(*key, dir));
         }
-        if (!yes) {
-            writeTo(stderr, tr("Revoke %1? Apps using these keys stop working. Type “yes” to confirm: ")
-                                .arg(names.join(QStringLiteral(", ")))
-                                .toUtf8());
-            const QByteArray answer = readLine().trimmed().toLower();
-            if (answer != "yes" && answer != "y")
-                return fail(tr("not confirmed; nothing was revoked"));
-        }
+        if (!confirm(
+                tr("Revoke %1? Apps using these keys stop working.").arg(names.join(QStringLiteral(", "))),
+                tr("revoke"), tr("nothing was revoked")))
+            return;
         m_session->revokeKeys(ids, [this](const RevokeKeysResult &r) {
             if (m_json) {
                 QJsonArray failed;

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "domain/apikey.h"
 #include "domain/profile.h"
+#include "portkey/apierror.h"
 #include "sync/syncengine.h"
 
 #include <QCommandLineParser>
@@ -22,6 +24,14 @@ class Session;
 /// code. Results go to stdout (text, or JSON with `--json`); a failure writes ONE line to stderr,
 /// `error: <what happened>. <what to do>`, and exits with a non-zero code. Secrets are never read from
 /// argv: `profile add` reads the key from stdin (or a no-echo prompt on a terminal).
+///
+/// The key lifecycle (issue 4 "CLI parity"): `keys create` with every field of ADMIN-API.md §2 and §7 (see
+/// cli::KeyOptions), `keys update` (only the given fields; `--clear-…` sends `null`), `keys rotate`, `keys
+/// revoke` and `keys show`. Every field is validated before sending; a server 400 AB01 naming a field is
+/// reported against its option. Every command asks access::AccessPolicy first and refuses with its reason
+/// before sending (issue 5). Destructive commands (revoke, rotate, reset usage, a limit of 0) ask on a
+/// terminal and need `--yes` when stdin is not one. Secrets (create, rotate) go to stdout once, never to
+/// logs.
 class CliApp : public QObject
 {
     Q_OBJECT
@@ -61,9 +71,29 @@ private:
     void runSync();
     void workspacesList();
     void keysList();
+    /// `keys create`: `POST /api-keys/{type}/{sub-type}` (openapi.yaml L17574) through Session::createKey();
+    /// prints the secret once (`--json`: `{"id","key"}` plus `"warnings"`), least-privilege warnings on
+    /// stderr. A lost reply is never re-sent: the re-list's finding is reported and the exit code is 1.
     void keysCreate();
+    /// `keys update ID`: `PUT /api-keys/{id}` (L35029) with cli::updateBody(); prints the key as re-read.
+    void keysUpdate();
+    /// `keys rotate ID [--transition D]`: `POST /api-keys/{id}/rotate` (L18616); prints the new secret once
+    /// and until when the old one is valid (local time and UTC). Refused locally during a transition.
+    void keysRotate();
+    /// `keys revoke ID...`: `DELETE /api-keys/{id}` each, confirmed by a re-list (Session::revokeKeys()).
     void keysRevoke();
+    /// `keys show ID`: every field of the cached key (masked), times in local time with zone and in UTC.
+    void keysShow();
     void whoami();
+
+    /// The key `id` in the snapshot, or nullptr (after failing with a one-line error) when it is not there.
+    const ApiKey *cachedKey(const QString &id);
+    /// Asks `question` on a terminal (stderr prompt, "yes" confirms). Without a terminal `--yes` is needed,
+    /// else it fails naming `verb` ("revoke"). Returns true when confirmed (or `--yes` was given); otherwise
+    /// fails with `refusal` ("nothing was revoked") and returns false.
+    bool confirm(const QString &question, const QString &verb, const QString &refusal);
+    /// Fails with the server's error; a 400 AB01 naming a field is reported against its command-line option.
+    void failWithServerError(const ApiError &error, const QString &what);
 
     QStringList m_arguments;
     QCommandLineParser m_parser;

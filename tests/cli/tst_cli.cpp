@@ -300,7 +300,11 @@ void TestCli::profileFromStdinListCreateRevoke()
              QStringLiteral("--scope"), QStringLiteral("logs.view"), QStringLiteral("--json")});
     QVERIFY2(r.code == 0, r.err.constData());
     const QJsonObject created = r.json().object();
-    QCOMPARE(created.keys(), (QStringList{QStringLiteral("id"), QStringLiteral("key")}));
+    // No expiry and no budget: the least-privilege warnings come with the result (issue 4).
+    QCOMPARE(created.keys(),
+             (QStringList{QStringLiteral("id"), QStringLiteral("key"), QStringLiteral("warnings")}));
+    QCOMPARE(created.value(QStringLiteral("warnings")).toArray().size(), 2);
+    QVERIFY(r.err.startsWith("warning: "));
     const QString newId = created.value(QStringLiteral("id")).toString();
     const QByteArray secret = created.value(QStringLiteral("key")).toString().toUtf8();
     QVERIFY(secret.size() > 8);
@@ -485,16 +489,28 @@ void TestCli::terminalPromptHidesKeyAndConfirmsRevoke()
              QStringLiteral("--json")});
     QVERIFY2(r.code == 0, r.err.constData());
     QString victim;
+    QByteArray masked;
     for (const QJsonValue &k : r.json().array()) {
-        if (k.toObject().value(QStringLiteral("type")).toString() == QLatin1String("workspace-service"))
+        if (k.toObject().value(QStringLiteral("type")).toString() == QLatin1String("workspace-service")) {
             victim = k.toObject().value(QStringLiteral("id")).toString();
+            masked = k.toObject().value(QStringLiteral("key")).toString().toUtf8();
+        }
     }
     QVERIFY(!victim.isEmpty());
+    // Rotating asks too (the old secret stops working after the transition); "no" rotates nothing.
+    std::tie(code, shown) = runOnTerminal(
+        m_env, {QStringLiteral("keys"), QStringLiteral("rotate"), victim, QStringLiteral("--sandbox")},
+        "to confirm", "no\n");
+    QCOMPARE(code, 1);
+    QVERIFY2(shown.contains("nothing was rotated") && shown.contains("30 min"), shown.constData());
     const QStringList revoke{QStringLiteral("keys"), QStringLiteral("revoke"), victim,
                              QStringLiteral("--sandbox")};
     std::tie(code, shown) = runOnTerminal(m_env, revoke, "to confirm", "no\n");
     QCOMPARE(code, 1);
     QVERIFY2(shown.contains("nothing was revoked"), shown.constData());
+    // The prompt names the key: type, workspace and masked key.
+    QVERIFY2(shown.contains("Service key") && shown.contains(masked) && shown.contains("workspace "),
+             shown.constData());
     std::tie(code, shown) = runOnTerminal(m_env, revoke, "to confirm", "yes\n");
     QVERIFY2(code == 0, shown.constData());
     QVERIFY2(shown.contains(QString(QStringLiteral("Revoked ") + victim).toUtf8()), shown.constData());
