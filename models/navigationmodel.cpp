@@ -112,6 +112,17 @@ void NavigationModel::setKeyCounts(const QHash<QString, int> &perWorkspace, int 
     Q_EMIT dataChanged(index(0, 0, org), index(int(m_workspaces.size()), 0, org));
 }
 
+void NavigationModel::setAdminKeysListable(bool listable, const QString &reason)
+{
+    const QString shownReason = listable ? QString() : reason;
+    if (listable == m_adminListable && shownReason == m_adminDeniedReason)
+        return;
+    m_adminListable = listable;
+    m_adminDeniedReason = shownReason;
+    const QModelIndex node = adminKeysIndex();
+    Q_EMIT dataChanged(node, node);
+}
+
 QModelIndex NavigationModel::organisationIndex() const
 {
     return createIndex(0, 0, kRootId);
@@ -228,6 +239,10 @@ QVariant NavigationModel::data(const QModelIndex &index, int role) const
         case NodeKind::Organisation:
             return QStringLiteral("All keys of the organisation");
         case NodeKind::AdminKeys:
+            if (!m_adminListable)
+                return m_adminDeniedReason.isEmpty()
+                           ? QStringLiteral("This connection cannot list organisation-level Admin API keys")
+                           : m_adminDeniedReason;
             return QStringLiteral("Organisation-level Admin API keys");
         case NodeKind::Workspace:
             return w->description.isEmpty() ? w->slug : QString(w->slug + QLatin1Char('\n') + w->description);
@@ -246,6 +261,13 @@ QVariant NavigationModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
+}
+
+Qt::ItemFlags NavigationModel::flags(const QModelIndex &index) const
+{
+    if (!m_adminListable && index.isValid() && index.internalId() == kChildId && index.row() == 0)
+        return Qt::NoItemFlags; // "Admin keys" shown greyed out, not selectable
+    return QAbstractItemModel::flags(index);
 }
 
 QHash<int, QByteArray> NavigationModel::roleNames() const

@@ -25,6 +25,13 @@ public:
     /// Key counts: per canonical workspace id (KeyTableModel::keyCountsByWorkspace()) and for the
     /// organisation level (KeyTableModel::organisationKeyCount()).
     void setKeyCounts(const QHash<QString, int> &perWorkspace, int organisationLevel);
+    /// Whether the connection may list organisation-level (Admin API) keys (ROLES.md: only Admin API keys
+    /// and organisation owners/admins do; workspace keys cannot). When `listable` is false the "Admin keys"
+    /// node stays in place (so views and persistent indexes keep their rows) but is neither enabled nor
+    /// selectable, and its tool tip is `reason` (e.g. ActionController::reasonFor() of the denial). Default:
+    /// listable. Emits dataChanged for the node when anything changed.
+    void setAdminKeysListable(bool listable, const QString &reason = {});
+    bool adminKeysListable() const { return m_adminListable; }
 
     /// The root node.
     QModelIndex organisationIndex() const;
@@ -42,6 +49,7 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
     QHash<int, QByteArray> roleNames() const override;
 
 private:
@@ -52,6 +60,8 @@ private:
     QList<Workspace> m_workspaces; // sorted by name
     QHash<QString, int> m_counts;
     int m_orgLevelCount = 0;
+    bool m_adminListable = true;
+    QString m_adminDeniedReason;
 };
 
 } // namespace pk::models

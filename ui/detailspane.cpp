@@ -30,19 +30,17 @@ QString unitText(const QString &unit)
     return unit;
 }
 
-/// Local time with zone plus the UTC instant, compactly: "2026-12-03 14:05 CET (13:05 UTC)", or one
-/// "2026-12-03 13:05 UTC" when the local zone is UTC. `noneText` for none; unparseable values as
-/// "unknown (raw)".
+/// Local time with zone plus the UTC instant, always both: "2026-12-03 14:05 CET (13:05 UTC)", with the
+/// UTC date too when it differs from the local one ("2026-12-04 00:30 CET (2026-12-03 23:30 UTC)").
+/// `noneText` for none; unparseable values as "unknown (raw)".
 QString instantText(const Timestamp &t, const QString &noneText)
 {
     if (t.isNone())
         return noneText;
     if (!t.isValid())
         return t.toLocalDisplay();
-    const QDateTime utc = t.utc();
+    const QDateTime utc = t.utc().toUTC();
     const QDateTime local = utc.toLocalTime();
-    if (local.offsetFromUtc() == 0 && local.timeZoneAbbreviation() == QLatin1String("UTC"))
-        return utc.toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
     const QString utcText = utc.date() == local.date()
                                 ? utc.toString(QStringLiteral("HH:mm 'UTC'"))
                                 : utc.toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
@@ -88,7 +86,7 @@ QString usageLimitText(const std::optional<UsageLimits> &usage)
     else if (!usage->periodicReset.isEmpty())
         parts.append(DetailsPane::tr("resets %1").arg(usage->periodicReset));
     if (usage->nextUsageResetAt.isValid())
-        parts.append(DetailsPane::tr("next reset %1").arg(usage->nextUsageResetAt.toLocalDisplay()));
+        parts.append(DetailsPane::tr("next reset %1").arg(instantText(usage->nextUsageResetAt, {})));
     return parts.join(QLatin1String("\n"));
 }
 
@@ -102,15 +100,15 @@ QString rotationText(const ApiKey &key, const QDateTime &nowUtc)
         else if (!p.rotationPeriod.isEmpty())
             parts.append(DetailsPane::tr("automatic, %1").arg(p.rotationPeriod));
         if (p.nextRotationAt.isValid())
-            parts.append(DetailsPane::tr("next rotation %1").arg(p.nextRotationAt.toLocalDisplay()));
+            parts.append(DetailsPane::tr("next rotation %1").arg(instantText(p.nextRotationAt, {})));
         if (p.keyTransitionPeriodMs)
             parts.append(DetailsPane::tr("transition period %1 min").arg(*p.keyTransitionPeriodMs / 60000));
     } else {
         parts.append(DetailsPane::tr("manual only (no rotation policy)"));
     }
     if (key.inTransition(nowUtc))
-        parts.append(DetailsPane::tr("rotation in progress: the previous secret works until %1")
-                         .arg(key.keyTransitionExpiresAt.toLocalDisplay()));
+        parts.append(DetailsPane::tr("rotation in progress: old secret valid until %1")
+                         .arg(instantText(key.keyTransitionExpiresAt, {})));
     return parts.join(QLatin1Char('\n'));
 }
 

@@ -17,9 +17,10 @@ namespace pk::ui {
 
 /// The details of one API key, laid out in three columns for a pane below the keys table (issue 2 "GUI"):
 /// name, masked key, id, type, workspace, status, scopes, rate limits, usage limit, expiry (local time with
-/// zone and the UTC instant), rotation policy and transition state, created and updated. It shows only what
-/// the model holds: the masked key, never a secret. Value labels are selectable and named `detail<Field>`
-/// (e.g. `detailMaskedKey`, `detailExpires`); the scopes list is `detailScopes`.
+/// zone and the UTC instant), rotation policy and transition state ("old secret valid until <local time with
+/// zone> (<UTC>)" while a rotation's transition period runs), created and updated. Every instant shows both.
+/// It shows only what the model holds: the masked key, never a secret. Value labels are selectable and named
+/// `detail<Field>` (e.g. `detailMaskedKey`, `detailExpires`); the scopes list is `detailScopes`.
 class DetailsPane : public QWidget
 {
     Q_OBJECT

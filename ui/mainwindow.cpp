@@ -3,8 +3,11 @@
 #include "actioncontroller.h"
 #include "detailspane.h"
 #include "dialoghook.h"
+#include "keyviewproxy.h"
 #include "logging.h"
 #include "messagebar.h"
+#include "preferencesdialog.h"
+#include "shortcutsdialog.h"
 
 #include "access/accesspolicy.h"
 #include "models/keyfilterproxy.h"
@@ -18,6 +21,7 @@
 #include "models/usertablemodel.h"
 #include "secrets/credentialstore.h"
 #include "storage/cachestore.h"
+#include "storage/profilestore.h"
 #include "sync/session.h"
 #include "ui/keys/clipboardservice.h"
 #include "ui/keys/dialoghooks.h"
@@ -32,6 +36,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -52,6 +57,7 @@
 #include <QTableView>
 #include <QTimeZone>
 #include <QToolBar>
+#include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -91,7 +97,7 @@ struct MainWindow::Private
     CredentialStore *credentials = nullptr;
 
     models::KeyTableModel *keys = nullptr;
-    models::KeyFilterProxy *proxy = nullptr;
+    KeyViewProxy *proxy = nullptr;
     models::NavigationModel *nav = nullptr;
     models::MemberTableModel *members = nullptr;
     QSortFilterProxyModel *memberProxy = nullptr;
@@ -107,6 +113,12 @@ struct MainWindow::Private
     DetailsPane *details = nullptr;
     MessageBar *bar = nullptr;
     QProgressBar *progress = nullptr;
+    QToolButton *cancelButton = nullptr;
+    QAction *cancelAction = nullptr;
+    QWidget *idFilterBar = nullptr;
+    QLabel *idFilterText = nullptr;
+    QAction *listAdminKeys = nullptr; ///< gating only: whether the connection may list Admin API keys
+    QList<QAction *> tabActions;      ///< View → API keys / Members / Users, one per tab
     QLabel *syncStatus = nullptr;
     QLabel *principalLabel = nullptr;
     QTabWidget *tabs = nullptr;
@@ -128,6 +140,14 @@ struct MainWindow::Private
     QString viewAsRole;      ///< "View as" preview: `manager` or `member`
     QMenu *viewAsMenu = nullptr;
     QStringList viewAsWorkspaces; ///< the workspaces the menu was built for
+
+    // A bulk revoke: one key at a time, so progress is real and Cancel stops between keys.
+    bool revoking = false;
+    bool revokeCancelled = false;
+    QStringList revokeQueue;           ///< ids not yet sent
+    int revokeTotal = 0;               ///< ids confirmed in the dialog
+    RevokeKeysResult revokeResult;     ///< merged outcome so far
+    QHash<QString, ApiKey> revokeKeys; ///< the keys as confirmed, for names in the result
 };
 
 MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent), d(new Private)
@@ -144,7 +164,7 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
 
     // Models.
     d->keys = new models::KeyTableModel(this);
-    d->proxy = new models::KeyFilterProxy(this);
+    d->proxy = new KeyViewProxy(this);
     d->proxy->setSourceModel(d->keys);
     d->nav = new models::NavigationModel(this);
     d->members = new models::MemberTableModel(this);
@@ -210,6 +230,24 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
     filters->addWidget(d->search, 1);
     filters->addWidget(d->typeFilter);
     filters->addWidget(d->statusFilter);
+
+    // "Only these keys" (e.g. from the expiry notice), with a button that shows all keys again.
+    d->idFilterBar = new QFrame;
+    d->idFilterBar->setObjectName(QStringLiteral("keyIdFilter"));
+    d->idFilterBar->setStyleSheet(QStringLiteral(
+        "QFrame#keyIdFilter { background: #eef3fb; border: 1px solid #b9cbe8; border-radius: 3px; }"));
+    d->idFilterText = new QLabel;
+    d->idFilterText->setObjectName(QStringLiteral("keyIdFilterText"));
+    auto *showAll = new QToolButton;
+    showAll->setObjectName(QStringLiteral("keyIdFilterClear"));
+    showAll->setText(tr("Show all keys"));
+    showAll->setAutoRaise(true);
+    connect(showAll, &QToolButton::clicked, this, [this] { showOnlyKeys({}, {}); });
+    auto *idFilterLayout = new QHBoxLayout(d->idFilterBar);
+    idFilterLayout->setContentsMargins(8, 2, 2, 2);
+    idFilterLayout->addWidget(d->idFilterText, 1);
+    idFilterLayout->addWidget(showAll);
+    d->idFilterBar->hide();
     d->details = new DetailsPane;
     auto *keysSplitter = new QSplitter(Qt::Vertical);
     keysSplitter->setObjectName(QStringLiteral("keysSplitter"));
@@ -223,6 +261,7 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
     auto *keysLayout = new QVBoxLayout(keysPage);
     keysLayout->setContentsMargins(0, 6, 0, 0);
     keysLayout->addLayout(filters);
+    keysLayout->addWidget(d->idFilterBar);
     keysLayout->addWidget(keysSplitter, 1);
 
     // Members and users.
@@ -292,7 +331,15 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
     d->principalLabel = new QLabel;
     d->principalLabel->setObjectName(QStringLiteral("principalLabel"));
     statusBar()->addPermanentWidget(d->syncStatus);
+    d->cancelButton = new QToolButton;
+    d->cancelButton->setObjectName(QStringLiteral("syncCancel"));
+    d->cancelButton->setText(tr("Cancel"));
+    d->cancelButton->setToolTip(tr("Stop the running sync or revoke (Esc)"));
+    d->cancelButton->setAutoRaise(true);
+    d->cancelButton->hide();
+    connect(d->cancelButton, &QToolButton::clicked, this, &MainWindow::cancelWork);
     statusBar()->addPermanentWidget(d->progress);
+    statusBar()->addPermanentWidget(d->cancelButton);
     statusBar()->addPermanentWidget(d->principalLabel);
 
     // Actions.
@@ -313,7 +360,8 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
     QAction *editAction = makeAction(QStringLiteral("actionEdit"), tr("&Edit…"), QStringLiteral("edit"),
                                      {QKeySequence(Qt::Key_F2)});
     QAction *rotateAction =
-        makeAction(QStringLiteral("actionRotate"), tr("R&otate…"), QStringLiteral("key-rotate"), {});
+        makeAction(QStringLiteral("actionRotate"), tr("R&otate…"), QStringLiteral("key-rotate"),
+                   {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R)});
     QAction *revokeAction = makeAction(QStringLiteral("actionRevoke"), tr("&Revoke…"),
                                        QStringLiteral("key-revoke"), {QKeySequence(Qt::Key_Delete)});
     QAction *copyAction =
@@ -324,6 +372,32 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
     QAction *quitAction = makeAction(QStringLiteral("actionQuit"), tr("&Quit"), QStringLiteral("quit"),
                                      {QKeySequence(Qt::CTRL | Qt::Key_Q)});
     quitAction->setMenuRole(QAction::QuitRole);
+    d->cancelAction = makeAction(QStringLiteral("actionCancel"), tr("&Cancel sync or revoke"), {},
+                                 {QKeySequence(Qt::Key_Escape)});
+    d->cancelAction->setEnabled(false);
+    d->cancelAction->setToolTip(tr("Stop the running sync or bulk revoke (Esc)"));
+    QAction *preferencesAction = makeAction(QStringLiteral("actionPreferences"), tr("&Preferences…"), {},
+                                            {QKeySequence(Qt::CTRL | Qt::Key_Comma)});
+    preferencesAction->setMenuRole(QAction::PreferencesRole);
+    QAction *shortcutsAction = makeAction(QStringLiteral("actionShortcuts"), tr("&Keyboard shortcuts"), {},
+                                          {QKeySequence(Qt::CTRL | Qt::Key_Slash)});
+    QAction *whoAction = makeAction(QStringLiteral("actionWhoAmI"), tr("&Who am I?"), {},
+                                    {QKeySequence(Qt::CTRL | Qt::Key_I)});
+    QAction *aboutAction =
+        makeAction(QStringLiteral("actionAbout"), tr("&About Portkey Key Manager"), {}, {});
+    aboutAction->setMenuRole(QAction::AboutRole);
+    const QStringList tabNames = {QStringLiteral("actionShowKeysTab"), QStringLiteral("actionShowMembersTab"),
+                                  QStringLiteral("actionShowUsersTab")};
+    const QStringList tabTexts = {tr("&API keys"), tr("&Members"), tr("&Users")};
+    for (int i = 0; i < int(tabNames.size()); ++i) {
+        QAction *tabAction =
+            makeAction(tabNames.at(i), tabTexts.at(i), {}, {QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i))});
+        connect(tabAction, &QAction::triggered, this, [this, i] {
+            if (d->tabs->isTabEnabled(i))
+                d->tabs->setCurrentIndex(i);
+        });
+        d->tabActions.append(tabAction);
+    }
     d->showMembers = new QAction(tr("Members"), this);
     d->showMembers->setObjectName(QStringLiteral("actionShowMembers"));
     d->showUsers = new QAction(tr("Users"), this);
@@ -331,6 +405,9 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
     d->listKeys = new QAction(tr("List keys"), this);
     d->listKeys->setObjectName(QStringLiteral("actionListKeys"));
     d->actions.insert(d->listKeys->objectName(), d->listKeys);
+    d->listAdminKeys = new QAction(tr("List Admin API keys"), this);
+    d->listAdminKeys->setObjectName(QStringLiteral("actionListAdminKeys"));
+    d->actions.insert(d->listAdminKeys->objectName(), d->listAdminKeys);
     d->actions.insert(d->showMembers->objectName(), d->showMembers);
     d->actions.insert(d->showUsers->objectName(), d->showUsers);
 
@@ -342,6 +419,9 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
     connect(copyAction, &QAction::triggered, this, &MainWindow::copyKeyId);
     connect(findAction, &QAction::triggered, this, &MainWindow::focusSearch);
     connect(quitAction, &QAction::triggered, this, &QWidget::close);
+    connect(d->cancelAction, &QAction::triggered, this, &MainWindow::cancelWork);
+    connect(preferencesAction, &QAction::triggered, this, &MainWindow::showPreferences);
+    connect(shortcutsAction, &QAction::triggered, this, &MainWindow::showShortcuts);
 
     // What each action performs and needs (issue 5 "Gating in the UI").
     m_controller->addAction(syncAction, std::nullopt, NeedsConnection,
@@ -349,11 +429,11 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
     m_controller->addAction(newAction, access::Action::ServiceKeyCreate, NeedsConnection | NeedsWorkspace,
                             tr("Issue a new workspace service key (Ctrl+N)"));
     m_controller->addKeyAction(editAction, access::KeyVerb::Update, NeedsConnection | NeedsOneKey,
-                               tr("Change the selected key's name, scopes and limits"));
+                               tr("Change the selected key's name, scopes and limits (F2)"));
     m_controller->addKeyAction(
         rotateAction, access::KeyVerb::Rotate, NeedsConnection | NeedsOneKey,
         tr("Issue a new secret for the selected key; the old one works for a transition "
-           "period"));
+           "period (Ctrl+Shift+R)"));
     m_controller->addKeyAction(revokeAction, access::KeyVerb::Delete, NeedsConnection,
                                tr("Delete the selected keys on the server (Delete)"));
     m_controller->addAction(copyAction, std::nullopt, NeedsOneKey,
@@ -366,10 +446,13 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
                             tr("The organisation's users"));
     m_controller->addAction(d->listKeys, access::Action::ServiceKeyList, NeedsNothing,
                             tr("List the workspace service keys"));
+    m_controller->addAction(d->listAdminKeys, access::Action::AdminKeyList, NeedsNothing,
+                            tr("Organisation-level Admin API keys"));
 
     // Menus and toolbar.
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
     fileMenu->addAction(syncAction);
+    fileMenu->addAction(d->cancelAction);
     fileMenu->addSeparator();
     fileMenu->addAction(quitAction);
     QMenu *keysMenu = menuBar()->addMenu(tr("&Keys"));
@@ -381,21 +464,25 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
     keysMenu->addAction(copyAction);
     QMenu *editMenu = menuBar()->addMenu(tr("&Edit"));
     editMenu->addAction(findAction);
+    editMenu->addSeparator();
+    editMenu->addAction(preferencesAction);
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
+    viewMenu->addActions(d->tabActions);
+    viewMenu->addSeparator();
     d->viewAsMenu = viewMenu->addMenu(tr("View &as"));
     d->viewAsMenu->setObjectName(QStringLiteral("menuViewAs"));
     d->viewAsMenu->setToolTipsVisible(true);
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
-    QAction *whoAction = helpMenu->addAction(tr("&Who am I?"));
-    whoAction->setObjectName(QStringLiteral("actionWhoAmI"));
+    helpMenu->addAction(shortcutsAction);
+    helpMenu->addAction(whoAction);
     connect(whoAction, &QAction::triggered, this, [this] {
         auto *box = new QMessageBox(QMessageBox::Information, tr("Who am I?"), d->principalLabel->text(),
                                     QMessageBox::Ok, this);
         box->setInformativeText(d->principalLabel->toolTip());
         askQuestion(box, this, [](int) {});
     });
-    QAction *aboutAction = helpMenu->addAction(tr("&About Portkey Key Manager"));
-    aboutAction->setMenuRole(QAction::AboutRole);
+    helpMenu->addSeparator();
+    helpMenu->addAction(aboutAction);
     connect(aboutAction, &QAction::triggered, this, [this] {
         auto *box =
             new QMessageBox(QMessageBox::Information, tr("About Portkey Key Manager"),
@@ -426,6 +513,14 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
         if (editAction->isEnabled())
             editAction->trigger();
     });
+
+    // Tab order: navigation, search and filters, the table, then the other tabs' tables.
+    setTabOrder(d->navView, d->search);
+    setTabOrder(d->search, d->typeFilter);
+    setTabOrder(d->typeFilter, d->statusFilter);
+    setTabOrder(d->statusFilter, d->table);
+    setTabOrder(d->table, d->membersView);
+    setTabOrder(d->membersView, d->usersView);
 
     // Filters and selection.
     connect(d->search, &QLineEdit::textChanged, d->proxy, &models::KeyFilterProxy::setSearchText);
@@ -464,20 +559,20 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
         refreshActions();
     });
     connect(session, &Session::syncStarted, this, [this] {
-        d->progress->setRange(0, 0);
-        d->progress->setFormat(tr("Connecting…"));
-        d->progress->show();
+        showWorkProgress(tr("Connecting…"), 0, 0);
+        d->progress->setToolTip(tr("Syncing"));
         refreshActions();
     });
     connect(session, &Session::syncProgress, this, [this](const QString &stage, int done, int total) {
-        d->progress->setRange(0, qMax(total, 1));
-        d->progress->setValue(qMin(done, qMax(total, 1)));
-        d->progress->setFormat(tr("%1 — %2 of %3").arg(stage).arg(done).arg(total));
+        showWorkProgress(tr("%1 — %2 of %3").arg(stage).arg(done).arg(total), done, qMax(total, 1));
         d->progress->setToolTip(tr("Syncing: %1").arg(stage));
     });
     connect(session, &Session::syncFinished, this,
             [this](const ApiError &error, const SyncDiff &diff) { syncFinished(error, diff); });
     connect(session, &Session::credentialRejected, this, [this](const ApiError &) { credentialRejected(); });
+
+    const ProfileStore store;
+    applyPreferences(store.clipboardClearDelaySeconds(), store.expiryWarningDays());
 
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
@@ -492,6 +587,171 @@ MainWindow::~MainWindow() = default;
 void MainWindow::setSyncOnOpen(bool on)
 {
     m_syncOnOpen = on;
+}
+
+ClipboardService *MainWindow::clipboardService() const
+{
+    return d->clipboard;
+}
+
+void MainWindow::applyPreferences(int clipboardClearDelaySeconds, int expiryWarningDays)
+{
+    const int seconds = qBound(PreferencesDialog::kMinClipboardSeconds, clipboardClearDelaySeconds,
+                               PreferencesDialog::kMaxClipboardSeconds);
+    const int days =
+        qBound(PreferencesDialog::kMinWarningDays, expiryWarningDays, PreferencesDialog::kMaxWarningDays);
+    d->clipboard->setClearDelayMs(seconds * 1000);
+    d->keys->setExpiryWarningDays(days);
+    qCInfo(lcUi) << "preferences: clipboard clear delay" << seconds << "s, expiry warning" << days << "days";
+}
+
+void MainWindow::showPreferences()
+{
+    auto *dialog = new PreferencesDialog(this);
+    dialog->setClipboardClearDelaySeconds(d->clipboard->clearDelayMs() / 1000);
+    dialog->setExpiryWarningDays(d->keys->expiryWarningDays());
+    openDialog(dialog, [this, dialog](int result) {
+        if (result != QDialog::Accepted)
+            return;
+        const int seconds = dialog->clipboardClearDelaySeconds();
+        const int days = dialog->expiryWarningDays();
+        ProfileStore store;
+        store.setClipboardClearDelaySeconds(seconds);
+        store.setExpiryWarningDays(days);
+        if (!store.sync()) {
+            d->bar->showMessage(MessageBar::Kind::Error,
+                                tr("The preferences could not be saved to %1; they apply until you quit.")
+                                    .arg(store.fileName()));
+        }
+        applyPreferences(seconds, days);
+    });
+}
+
+void MainWindow::showShortcuts()
+{
+    openDialog(new ShortcutsDialog(menuBar(), this), {});
+}
+
+void MainWindow::cancelWork()
+{
+    if (d->revoking) {
+        d->revokeCancelled = true;
+        d->progress->setFormat(tr("Stopping after the current key…"));
+        d->cancelButton->setEnabled(false);
+        return;
+    }
+    if (d->session->isSyncing())
+        d->session->cancelSync();
+}
+
+bool MainWindow::isRevoking() const
+{
+    return d->revoking;
+}
+
+QStringList MainWindow::attentionKeyIds() const
+{
+    const access::Principal principal = effectivePrincipal();
+    const QDateTime now = d->keys->now();
+    const QDateTime horizon = now.addDays(d->keys->expiryWarningDays());
+    QStringList ids;
+    for (const ApiKey &key : d->session->snapshot().keys) {
+        const bool exhausted = key.keyStatus() == KeyStatus::Exhausted;
+        const bool expiring =
+            key.keyStatus() == KeyStatus::Active && key.expiresAt.isValid() && key.expiresAt.utc() <= horizon;
+        if (!exhausted && !expiring)
+            continue;
+        bool manageable = false;
+        for (access::KeyVerb verb :
+             {access::KeyVerb::Update, access::KeyVerb::Rotate, access::KeyVerb::Delete}) {
+            const auto action = access::keyAction(key.keyType(), verb);
+            manageable =
+                manageable ||
+                (action &&
+                 access::AccessPolicy::decide(principal, *action, access::Target::forKey(key)).allowed);
+        }
+        if (manageable)
+            ids.append(key.id);
+    }
+    return ids;
+}
+
+void MainWindow::showAttentionNotice()
+{
+    const QStringList ids = attentionKeyIds();
+    if (ids.isEmpty())
+        return;
+    int exhausted = 0;
+    for (const QString &id : ids) {
+        if (const ApiKey *key = d->keys->keyById(id); key && key->keyStatus() == KeyStatus::Exhausted)
+            ++exhausted;
+    }
+    const int expiring = int(ids.size()) - exhausted;
+    const int days = d->keys->expiryWarningDays();
+    const QString dayText = days == 1 ? tr("1 day") : tr("%1 days").arg(days);
+    QStringList parts;
+    if (expiring > 0) {
+        parts.append(expiring == 1 ? tr("1 key you manage expires within %1").arg(dayText)
+                                   : tr("%1 keys you manage expire within %2").arg(expiring).arg(dayText));
+    }
+    if (exhausted > 0) {
+        const QString subject = expiring > 0     ? QString::number(exhausted)
+                                : exhausted == 1 ? tr("1 key you manage")
+                                                 : tr("%1 keys you manage").arg(exhausted);
+        parts.append(exhausted == 1 ? tr("%1 has reached its usage limit").arg(subject)
+                                    : tr("%1 have reached their usage limit").arg(subject));
+    }
+    const QString text = parts.join(tr(" and ")) + QLatin1Char('.');
+    qCInfo(lcUi) << "expiry notice:" << expiring << "expiring," << exhausted << "exhausted";
+    d->bar->showMessage(MessageBar::Kind::Warning, text, tr("Show them"), [this, ids] {
+        showOnlyKeys(
+            ids,
+            ids.size() == 1
+                ? tr("Showing the key that expires soon or reached its usage limit.")
+                : tr("Showing the %1 keys that expire soon or reached their usage limit.").arg(ids.size()));
+    });
+}
+
+void MainWindow::showOnlyKeys(const QStringList &ids, const QString &description)
+{
+    if (!ids.isEmpty()) {
+        d->search->clear();
+        d->typeFilter->setCurrentIndex(0);
+        d->statusFilter->setCurrentIndex(0);
+        if (d->nav->rowCount() > 0)
+            d->navView->setCurrentIndex(d->nav->organisationIndex());
+        d->tabs->setCurrentIndex(0);
+    }
+    d->proxy->setIdFilter(QSet<QString>(ids.cbegin(), ids.cend()));
+    d->idFilterText->setText(description);
+    d->idFilterBar->setVisible(!ids.isEmpty());
+    selectionChanged();
+}
+
+QStringList MainWindow::keyIdFilter() const
+{
+    const QSet<QString> &ids = d->proxy->idFilter();
+    QStringList list(ids.cbegin(), ids.cend());
+    list.sort();
+    return list;
+}
+
+void MainWindow::showWorkProgress(const QString &text, int done, int total)
+{
+    d->progress->setFormat(text);
+    d->progress->setRange(0, total);
+    d->progress->setValue(total > 0 ? qMin(done, total) : 0);
+    d->progress->show();
+    d->cancelButton->setEnabled(true);
+    d->cancelButton->show();
+    d->cancelAction->setEnabled(true);
+}
+
+void MainWindow::hideWorkProgress()
+{
+    d->progress->hide();
+    d->cancelButton->hide();
+    d->cancelAction->setEnabled(false);
 }
 
 QAction *MainWindow::action(const QString &objectName) const
@@ -728,34 +988,94 @@ void MainWindow::revokeSelected()
                                    "change). Nothing was revoked; check the selection and try again."));
             return;
         }
-        QHash<QString, ApiKey> byId;
-        for (const ApiKey &key : d->session->snapshot().keys)
-            byId.insert(key.id, key);
+        if (d->revoking)
+            return; // one bulk revoke at a time
+        d->revokeKeys.clear();
+        for (const ApiKey &key : d->session->snapshot().keys) {
+            if (ids.contains(key.id))
+                d->revokeKeys.insert(key.id, key);
+        }
+        d->revoking = true;
+        d->revokeCancelled = false;
+        d->revokeQueue = ids;
+        d->revokeTotal = int(ids.size());
+        d->revokeResult = RevokeKeysResult();
         beginWrite();
-        d->session->revokeKeys(ids, [this, byId](const RevokeKeysResult &result) {
-            endWrite();
-            if (result.ok()) {
-                d->bar->showMessage(
-                    MessageBar::Kind::Information,
-                    result.revokedIds.size() == 1
-                        ? tr("Revoked \"%1\".").arg(byId.value(result.revokedIds.first()).name)
-                        : tr("Revoked %n keys.", nullptr, int(result.revokedIds.size())));
-                return;
-            }
-            QString text = result.revokedIds.isEmpty()
-                               ? tr("Nothing was revoked.")
-                               : tr("Revoked %n key(s);", nullptr, int(result.revokedIds.size()));
-            for (const QString &id : result.failedIds) {
-                const ApiKey key = byId.value(id);
-                const ApiError error = result.errors.value(id, result.error);
-                QString why = error.userText();
-                if (const auto action = access::keyAction(key.keyType(), access::KeyVerb::Delete))
-                    why = explainForbidden(*action, error, why);
-                text += tr(" \"%1\" was not revoked: %2").arg(key.name.isEmpty() ? id : key.name, why);
-            }
-            d->bar->showMessage(MessageBar::Kind::Error, text);
-        });
+        revokeNext();
     });
+}
+
+void MainWindow::revokeNext()
+{
+    const ApiError::Kind lastKind = d->revokeResult.error.kind;
+    const bool unreachable = lastKind == ApiError::Kind::Network || lastKind == ApiError::Kind::Timeout ||
+                             d->revokeResult.error.isUnauthorized();
+    if (d->revokeQueue.isEmpty() || d->revokeCancelled || unreachable) {
+        finishRevoke();
+        return;
+    }
+    const QString id = d->revokeQueue.takeFirst();
+    const int number = d->revokeTotal - int(d->revokeQueue.size());
+    showWorkProgress(tr("Revoking %1 of %2…").arg(number).arg(d->revokeTotal), number - 1, d->revokeTotal);
+    d->progress->setToolTip(tr("Revoking \"%1\"").arg(d->revokeKeys.value(id).name));
+    d->session->revokeKeys({id}, [this](const RevokeKeysResult &result) {
+        RevokeKeysResult &merged = d->revokeResult;
+        merged.revokedIds += result.revokedIds;
+        merged.failedIds += result.failedIds;
+        for (auto it = result.errors.cbegin(); it != result.errors.cend(); ++it)
+            merged.errors.insert(it.key(), it.value());
+        if (result.error.isError() && !merged.error.isError())
+            merged.error = result.error;
+        revokeNext();
+    });
+}
+
+void MainWindow::finishRevoke()
+{
+    const RevokeKeysResult result = d->revokeResult;
+    const QStringList notSent = d->revokeQueue;
+    const QHash<QString, ApiKey> byId = d->revokeKeys;
+    d->revoking = false;
+    d->revokeCancelled = false;
+    d->revokeQueue.clear();
+    d->revokeKeys.clear();
+    if (d->session->isSyncing())
+        showWorkProgress(tr("Syncing…"), 0, 0);
+    else
+        hideWorkProgress();
+    endWrite();
+    const auto nameOf = [&byId](const QString &id) {
+        const QString name = byId.value(id).name;
+        return name.isEmpty() ? id : name;
+    };
+    if (result.ok() && notSent.isEmpty()) {
+        d->bar->showMessage(MessageBar::Kind::Information,
+                            result.revokedIds.size() == 1
+                                ? tr("Revoked \"%1\".").arg(nameOf(result.revokedIds.first()))
+                                : tr("Revoked %n keys.", nullptr, int(result.revokedIds.size())));
+        return;
+    }
+    QString text = result.revokedIds.isEmpty()     ? tr("Nothing was revoked.")
+                   : result.revokedIds.size() == 1 ? tr("Revoked 1 key;")
+                                                   : tr("Revoked %1 keys;").arg(result.revokedIds.size());
+    for (const QString &id : result.failedIds) {
+        const ApiError error = result.errors.value(id, result.error);
+        QString why = error.userText();
+        if (const auto action = access::keyAction(byId.value(id).keyType(), access::KeyVerb::Delete))
+            why = explainForbidden(*action, error, why);
+        text += tr(" \"%1\" was not revoked: %2").arg(nameOf(id), why);
+    }
+    if (!notSent.isEmpty()) {
+        QStringList names;
+        for (const QString &id : notSent)
+            names.append(nameOf(id));
+        text += (notSent.size() == 1
+                     ? tr(" Stopped before 1 key, which is unchanged: %1.")
+                     : tr(" Stopped before %1 keys, which are unchanged: %2.").arg(notSent.size()))
+                    .arg(names.join(QLatin1String(", ")));
+    }
+    d->bar->showMessage(result.failedIds.isEmpty() ? MessageBar::Kind::Warning : MessageBar::Kind::Error,
+                        text.trimmed());
 }
 
 void MainWindow::rotateSelected()
@@ -1094,6 +1414,18 @@ void MainWindow::refreshActions()
                                    : ActionController::reasonFor(m_controller->decisionFor(d->showMembers)));
     d->tabs->setTabEnabled(usersTab, d->showUsers->isEnabled());
     d->tabs->setTabToolTip(usersTab, d->showUsers->toolTip());
+    for (int i = 0; i < int(d->tabActions.size()); ++i) {
+        d->tabActions.at(i)->setEnabled(d->tabs->isTabEnabled(i));
+        d->tabActions.at(i)->setToolTip(d->tabs->tabToolTip(i).isEmpty() ? d->tabs->tabText(i)
+                                                                         : d->tabs->tabToolTip(i));
+    }
+    d->cancelAction->setEnabled(d->revoking || d->session->isSyncing());
+
+    // "Admin keys" in the navigation follows whether the connection may list them (ROLES.md).
+    const access::Decision listAdmin = m_controller->decisionFor(d->listAdminKeys);
+    d->nav->setAdminKeysListable(listAdmin.allowed, ActionController::reasonFor(listAdmin));
+    if (!listAdmin.allowed && d->navView->currentIndex() == d->nav->adminKeysIndex())
+        d->navView->setCurrentIndex(d->nav->organisationIndex());
 
     // "View as" is decided on the real principal, never on a preview.
     const access::Decision viewAs = ActionController::viewAsDecision(d->session->principal());
@@ -1163,7 +1495,8 @@ void MainWindow::updateSyncStatus()
 
 void MainWindow::syncFinished(const ApiError &error, const SyncDiff &diff)
 {
-    d->progress->hide();
+    if (!d->revoking)
+        hideWorkProgress();
     const bool ok = !error.isError();
     if (ok) {
         d->offline = false;
@@ -1171,6 +1504,7 @@ void MainWindow::syncFinished(const ApiError &error, const SyncDiff &diff)
         if (d->bar->kind() != MessageBar::Kind::Information)
             d->bar->dismiss();
         d->syncStatus->setToolTip(tr("Last sync: %1").arg(diff.summary()));
+        showAttentionNotice();
     } else if (error.kind == ApiError::Kind::Network || error.kind == ApiError::Kind::Timeout) {
         d->offline = true;
         const QDateTime synced = d->session->lastSyncedAtUtc();

@@ -27,7 +27,9 @@ struct SyncDiff;
 namespace pk::ui {
 
 class ActionController;
+class ClipboardService;
 class DetailsPane;
+class KeyViewProxy;
 class MessageBar;
 
 /// The main window (issue 2 "GUI", issue 5 "Gating in the UI"): navigation (organisation → "Admin keys"
@@ -38,8 +40,16 @@ class MessageBar;
 /// It shows what the pk::Session's snapshot holds and sends every write through the Session (server
 /// first). Every QAction is gated by the ActionController. Object names for tests: `navigation`,
 /// `keysTable`, `searchBox`, `typeFilter`, `statusFilter`, `detailsPane`, `messageBar`, `syncProgress`,
-/// `syncStatus`, `membersTable`, `usersTable`, `mainTabs`; actions `actionSync`, `actionNewKey`,
-/// `actionRevoke`, `actionCopyId`, `actionRotate`, `actionEdit`, `actionFind`, `actionQuit`.
+/// `syncStatus`, `syncCancel`, `keyIdFilter` (the "only these keys" strip), `membersTable`, `usersTable`,
+/// `mainTabs`; actions `actionSync`, `actionCancel`, `actionNewKey`, `actionRevoke`, `actionCopyId`,
+/// `actionRotate`, `actionEdit`, `actionFind`, `actionPreferences`, `actionQuit`, `actionShowKeysTab`,
+/// `actionShowMembersTab`, `actionShowUsersTab` (Ctrl+1–3), `actionShortcuts`, `actionWhoAmI`,
+/// `actionAbout`; gating-only actions (never in a menu) `actionListKeys`, `actionListAdminKeys`,
+/// `actionShowMembers`, `actionShowUsers`. Every menu action has a keyboard shortcut except About and the
+/// "View as" choices; Help → Keyboard shortcuts lists them (ShortcutsDialog).
+///
+/// Settings (ProfileStore): the clipboard clear delay (s) and the expiry warning window (days) are read at
+/// construction and applied to the ClipboardService and the KeyTableModel; Preferences changes them.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -69,6 +79,26 @@ public:
     /// True while a "View as" preview is active.
     bool isPreviewing() const;
 
+    /// The service all copies go through (its clear delay follows the preferences).
+    ClipboardService *clipboardService() const;
+    /// Applies the preferences without saving them: the clipboard clear delay in seconds (clamped to
+    /// 5–600, PreferencesDialog's range) and the expiry warning window in days (clamped to 0–90) for
+    /// KeyTableModel::setExpiryWarningDays() and the expiry notice.
+    void applyPreferences(int clipboardClearDelaySeconds, int expiryWarningDays);
+
+    /// The keys the acting principal may manage (update, rotate or revoke per access::AccessPolicy) that
+    /// need attention: status `exhausted`, or an expiry within the warning window from now (already
+    /// expired ones included). In key-id order of the snapshot.
+    QStringList attentionKeyIds() const;
+    /// Filters the table to the keys with `ids` (other filters and the navigation are cleared first) and
+    /// shows `description` in the `keyIdFilter` strip with a button that clears it. Empty `ids` clears.
+    void showOnlyKeys(const QStringList &ids, const QString &description);
+    /// The ids the table is currently restricted to (empty: no such filter).
+    QStringList keyIdFilter() const;
+
+    /// True while a bulk revoke started by revokeSelected() runs.
+    bool isRevoking() const;
+
     /// Whether each opened() of the session starts a sync at once (default true: open from the cache, then
     /// refresh from the server).
     void setSyncOnOpen(bool on);
@@ -92,6 +122,13 @@ public slots:
     void editSelected();
     /// Focuses the search box (Ctrl+F).
     void focusSearch();
+    /// Opens Edit → Preferences… (Ctrl+,); on OK saves through ProfileStore and applies at once.
+    void showPreferences();
+    /// Opens Help → Keyboard shortcuts (Ctrl+/).
+    void showShortcuts();
+    /// Cancels the running sync (Session::cancelSync()) or stops a bulk revoke after the key being
+    /// revoked now (Escape while either runs; the `syncCancel` button).
+    void cancelWork();
 
 signals:
     /// Emitted after each sync finished (successfully or not), once the window shows its result.
@@ -120,6 +157,11 @@ private:
     void credentialRejected();
     void replaceConnectionKey();
     void rebuildViewAsMenu();
+    void revokeNext();
+    void finishRevoke();
+    void showAttentionNotice();
+    void showWorkProgress(const QString &text, int done, int total);
+    void hideWorkProgress();
 
     struct Private;
     std::unique_ptr<Private> d;
