@@ -86,7 +86,7 @@ ApiKey ApiKey::fromJson(const QJsonObject &o)
     using json::string;
     ApiKey k;
     k.id = string(o, QLatin1String("id"));
-    k.maskedKey = string(o, QLatin1String("key"));
+    k.maskedKey = json::enforceMasked(string(o, QLatin1String("key")));
     k.name = string(o, QLatin1String("name"));
     k.description = string(o, QLatin1String("description"));
     k.type = string(o, QLatin1String("type"));
@@ -118,31 +118,31 @@ ApiKey ApiKey::fromJson(const QJsonObject &o)
     const QJsonValue rotation = o.value(QLatin1String("rotation_policy"));
     if (rotation.isObject())
         k.rotationPolicy = RotationPolicy::fromJson(rotation.toObject());
-    QJsonObject extra = json::without(o, {QLatin1String("id"),
-                                          QLatin1String("key"),
-                                          QLatin1String("name"),
-                                          QLatin1String("description"),
-                                          QLatin1String("type"),
-                                          QLatin1String("organisation_id"),
-                                          QLatin1String("workspace_id"),
-                                          QLatin1String("user_id"),
-                                          QLatin1String("status"),
-                                          QLatin1String("creation_mode"),
-                                          QLatin1String("created_at"),
-                                          QLatin1String("last_updated_at"),
-                                          QLatin1String("expires_at"),
-                                          QLatin1String("last_reset_at"),
-                                          QLatin1String("key_transition_expires_at"),
-                                          QLatin1String("rate_limits"),
-                                          QLatin1String("usage_limits"),
-                                          QLatin1String("reset_usage"),
-                                          QLatin1String("scopes"),
-                                          QLatin1String("allow_config_override"),
-                                          QLatin1String("alert_emails"),
-                                          QLatin1String("rotation_policy")});
+    QJsonObject extra = json::unmodelled(o, {QLatin1String("id"),
+                                             QLatin1String("key"),
+                                             QLatin1String("name"),
+                                             QLatin1String("description"),
+                                             QLatin1String("type"),
+                                             QLatin1String("organisation_id"),
+                                             QLatin1String("workspace_id"),
+                                             QLatin1String("user_id"),
+                                             QLatin1String("status"),
+                                             QLatin1String("creation_mode"),
+                                             QLatin1String("created_at"),
+                                             QLatin1String("last_updated_at"),
+                                             QLatin1String("expires_at"),
+                                             QLatin1String("last_reset_at"),
+                                             QLatin1String("key_transition_expires_at"),
+                                             QLatin1String("rate_limits"),
+                                             QLatin1String("usage_limits"),
+                                             QLatin1String("reset_usage"),
+                                             QLatin1String("scopes"),
+                                             QLatin1String("allow_config_override"),
+                                             QLatin1String("alert_emails"),
+                                             QLatin1String("rotation_policy")});
     // `defaults` is modelled only in part: keep its other members.
     QJsonObject defaultsRest =
-        json::without(defaults, {QLatin1String("metadata"), QLatin1String("config_id")});
+        json::unmodelled(defaults, {QLatin1String("metadata"), QLatin1String("config_id")});
     if (defaultsRest.isEmpty())
         extra.remove(QLatin1String("defaults"));
     else

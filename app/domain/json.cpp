@@ -1,5 +1,7 @@
 #include "json.h"
 
+#include <QRegularExpression>
+
 #include <cmath>
 
 namespace pk::json {
@@ -43,11 +45,91 @@ QStringList stringList(const QJsonObject &o, QLatin1String key)
     return out;
 }
 
-QJsonObject without(QJsonObject o, std::initializer_list<QLatin1String> keys)
+namespace {
+
+bool secretName(const QString &name)
+{
+    const QString lower = name.toLower();
+    for (const char *word :
+         {"secret", "password", "passwd", "token", "credential", "private_key", "apikey"}) {
+        if (lower.contains(QLatin1String(word)))
+            return true;
+    }
+    return lower == QLatin1String("key") || lower.endsWith(QLatin1String("_key")) ||
+           lower.endsWith(QLatin1String("-key")) || name.endsWith(QLatin1String("Key")) ||
+           lower.endsWith(QLatin1String("api_key_value"));
+}
+
+QJsonValue scrubbed(const QJsonValue &v);
+
+QJsonObject scrubbedObject(const QJsonObject &o)
+{
+    QJsonObject out;
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        if (secretName(it.key()) || (it.value().isString() && looksLikeSecret(it.value().toString())))
+            continue;
+        out.insert(it.key(), scrubbed(it.value()));
+    }
+    return out;
+}
+
+QJsonValue scrubbed(const QJsonValue &v)
+{
+    if (v.isObject())
+        return scrubbedObject(v.toObject());
+    if (v.isArray()) {
+        QJsonArray out;
+        const QJsonArray in = v.toArray();
+        for (const QJsonValue &e : in) {
+            if (!(e.isString() && looksLikeSecret(e.toString())))
+                out.append(scrubbed(e));
+        }
+        return out;
+    }
+    return v;
+}
+
+} // namespace
+
+QJsonObject unmodelled(QJsonObject o, std::initializer_list<QLatin1String> keys)
 {
     for (const QLatin1String &k : keys)
         o.remove(k);
-    return o;
+    return scrubbedObject(o);
+}
+
+bool looksLikeSecret(const QString &text)
+{
+    if (text.size() < 16 || text.contains(QLatin1Char('*')))
+        return false;
+    static const QRegularExpression uuid(
+        QStringLiteral("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"));
+    if (uuid.match(text).hasMatch())
+        return false;
+    bool upper = false, lower = false, digit = false;
+    for (const QChar c : text) {
+        if (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
+            upper = true;
+        else if (c >= QLatin1Char('a') && c <= QLatin1Char('z'))
+            lower = true;
+        else if (c >= QLatin1Char('0') && c <= QLatin1Char('9'))
+            digit = true;
+        else if (!QStringLiteral("_+/=.-").contains(c))
+            return false;
+    }
+    return upper && lower && digit;
+}
+
+QString enforceMasked(const QString &text)
+{
+    if (text.isEmpty())
+        return text;
+    const qsizetype visible = text.size() - text.count(QLatin1Char('*'));
+    if (text.contains(QLatin1Char('*')) && visible <= 8)
+        return text;
+    if (text.size() < 8)
+        return QStringLiteral("*******");
+    return QString(text.left(2) + QStringLiteral("*******") + text.right(2));
 }
 
 void putIfNotEmpty(QJsonObject &o, QLatin1String key, const QString &value)

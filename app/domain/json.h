@@ -24,8 +24,20 @@ std::optional<qint64> integer(const QJsonObject &o, QLatin1String key);
 /// Returns the array of strings at `key`; non-string entries are skipped. Absent or null → empty list.
 QStringList stringList(const QJsonObject &o, QLatin1String key);
 
-/// Returns `o` without the given keys: the fields a type does not model, kept so they round-trip.
-QJsonObject without(QJsonObject o, std::initializer_list<QLatin1String> keys);
+/// Returns the fields of `o` a type does not model (all but `keys`), kept so they round-trip through the
+/// cache — minus anything that may carry a secret, at any depth: members named like one (`…key`, `…secret`,
+/// `…token`, `…password`, `…credential(s)`) and string values shaped like one (see looksLikeSecret()).
+/// The app never needs such values, and dropping them keeps them out of the cache, logs and exports.
+QJsonObject unmodelled(QJsonObject o, std::initializer_list<QLatin1String> keys);
+
+/// True for text shaped like an API secret: at least 16 characters of `[A-Za-z0-9_+/=.-]` mixing upper case,
+/// lower case and digits, without `*` (masked), and not a UUID. Portkey secrets and most bearer tokens fit.
+bool looksLikeSecret(const QString &text);
+
+/// `text` when it is masked the way Portkey masks keys (`Xk*******S4`: a run of `*` with at most 8 visible
+/// characters); otherwise a mask made from it (first 2 + `*******` + last 2), so a full secret sent where a
+/// masked key belongs is never kept.
+QString enforceMasked(const QString &text);
 
 /// Writes `value` under `key` unless it is empty (then the key is left out).
 void putIfNotEmpty(QJsonObject &o, QLatin1String key, const QString &value);

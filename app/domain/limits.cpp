@@ -12,7 +12,7 @@ RateLimit RateLimit::fromJson(const QJsonObject &o)
     r.type = json::string(o, QLatin1String("type"));
     r.unit = json::string(o, QLatin1String("unit"));
     r.value = json::integer(o, QLatin1String("value")).value_or(0);
-    r.extra = json::without(o, {QLatin1String("type"), QLatin1String("unit"), QLatin1String("value")});
+    r.extra = json::unmodelled(o, {QLatin1String("type"), QLatin1String("unit"), QLatin1String("value")});
     return r;
 }
 
@@ -53,9 +53,10 @@ UsageLimits UsageLimits::fromJson(const QJsonObject &o)
     if (const auto d = json::integer(o, QLatin1String("periodic_reset_days")))
         u.periodicResetDays = static_cast<int>(*d);
     u.nextUsageResetAt = Timestamp::fromJson(o.value(QLatin1String("next_usage_reset_at")));
-    u.extra = json::without(o, {QLatin1String("credit_limit"), QLatin1String("type"),
-                                QLatin1String("alert_threshold"), QLatin1String("periodic_reset"),
-                                QLatin1String("periodic_reset_days"), QLatin1String("next_usage_reset_at")});
+    u.extra =
+        json::unmodelled(o, {QLatin1String("credit_limit"), QLatin1String("type"),
+                             QLatin1String("alert_threshold"), QLatin1String("periodic_reset"),
+                             QLatin1String("periodic_reset_days"), QLatin1String("next_usage_reset_at")});
     return u;
 }
 
@@ -92,9 +93,9 @@ RotationPolicy RotationPolicy::fromJson(const QJsonObject &o)
     r.nextRotationAt = Timestamp::fromJson(o.value(QLatin1String("next_rotation_at")));
     r.keyTransitionPeriodMs = json::integer(o, QLatin1String("key_transition_period_ms"));
     r.status = json::string(o, QLatin1String("status"));
-    r.extra = json::without(o, {QLatin1String("rotation_period"), QLatin1String("rotation_period_days"),
-                                QLatin1String("next_rotation_at"), QLatin1String("key_transition_period_ms"),
-                                QLatin1String("status")});
+    r.extra = json::unmodelled(o, {QLatin1String("rotation_period"), QLatin1String("rotation_period_days"),
+                                   QLatin1String("next_rotation_at"),
+                                   QLatin1String("key_transition_period_ms"), QLatin1String("status")});
     return r;
 }
 

@@ -22,10 +22,10 @@ User User::fromJson(const QJsonObject &o)
     u.createdAt = Timestamp::fromJson(o.value(QLatin1String("created_at")));
     u.lastUpdatedAt = Timestamp::fromJson(o.value(QLatin1String("last_updated_at")));
     u.workspaceIds = json::stringList(o, QLatin1String("workspace_ids"));
-    u.extra = json::without(o, {QLatin1String("object"), QLatin1String("id"), QLatin1String("first_name"),
-                                QLatin1String("last_name"), QLatin1String("email"), QLatin1String("role"),
-                                QLatin1String("created_at"), QLatin1String("last_updated_at"),
-                                QLatin1String("workspace_ids")});
+    u.extra = json::unmodelled(o, {QLatin1String("object"), QLatin1String("id"), QLatin1String("first_name"),
+                                   QLatin1String("last_name"), QLatin1String("email"), QLatin1String("role"),
+                                   QLatin1String("created_at"), QLatin1String("last_updated_at"),
+                                   QLatin1String("workspace_ids")});
     return u;
 }
 
@@ -59,10 +59,10 @@ Invite Invite::fromJson(const QJsonObject &o)
     i.acceptedAt = Timestamp::fromJson(o.value(QLatin1String("accepted_at")));
     i.invitedBy = string(o, QLatin1String("invited_by"));
     i.workspaces = o.value(QLatin1String("workspaces")).toArray();
-    i.extra = json::without(o, {QLatin1String("object"), QLatin1String("id"), QLatin1String("email"),
-                                QLatin1String("role"), QLatin1String("status"), QLatin1String("created_at"),
-                                QLatin1String("expires_at"), QLatin1String("accepted_at"),
-                                QLatin1String("invited_by"), QLatin1String("workspaces")});
+    i.extra = json::unmodelled(
+        o, {QLatin1String("object"), QLatin1String("id"), QLatin1String("email"), QLatin1String("role"),
+            QLatin1String("status"), QLatin1String("created_at"), QLatin1String("expires_at"),
+            QLatin1String("accepted_at"), QLatin1String("invited_by"), QLatin1String("workspaces")});
     return i;
 }
 

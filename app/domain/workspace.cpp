@@ -27,11 +27,11 @@ WorkspaceMember WorkspaceMember::fromJson(const QJsonObject &o)
     m.scopes = json::stringList(o, QLatin1String("scopes"));
     m.createdAt = Timestamp::fromJson(o.value(QLatin1String("created_at")));
     m.lastUpdatedAt = Timestamp::fromJson(o.value(QLatin1String("last_updated_at")));
-    m.extra = json::without(o, {QLatin1String("object"), QLatin1String("id"), QLatin1String("first_name"),
-                                QLatin1String("last_name"), QLatin1String("email"), QLatin1String("org_role"),
-                                QLatin1String("role"), QLatin1String("status"), QLatin1String("workspace_id"),
-                                QLatin1String("scopes"), QLatin1String("created_at"),
-                                QLatin1String("last_updated_at")});
+    m.extra = json::unmodelled(o, {QLatin1String("object"), QLatin1String("id"), QLatin1String("first_name"),
+                                   QLatin1String("last_name"), QLatin1String("email"),
+                                   QLatin1String("org_role"), QLatin1String("role"), QLatin1String("status"),
+                                   QLatin1String("workspace_id"), QLatin1String("scopes"),
+                                   QLatin1String("created_at"), QLatin1String("last_updated_at")});
     return m;
 }
 
@@ -75,12 +75,12 @@ Workspace Workspace::fromJson(const QJsonObject &o)
             w.usageLimits.append(UsageLimits::fromJson(v.toObject()));
     }
     w.rateLimits = rateLimitsFromJson(o.value(QLatin1String("rate_limits")));
-    QJsonObject extra = json::without(o, {QLatin1String("id"), QLatin1String("slug"), QLatin1String("name"),
-                                          QLatin1String("description"), QLatin1String("created_at"),
-                                          QLatin1String("last_updated_at"), QLatin1String("usage_limits"),
-                                          QLatin1String("rate_limits")});
+    QJsonObject extra = json::unmodelled(o, {QLatin1String("id"), QLatin1String("slug"),
+                                             QLatin1String("name"), QLatin1String("description"),
+                                             QLatin1String("created_at"), QLatin1String("last_updated_at"),
+                                             QLatin1String("usage_limits"), QLatin1String("rate_limits")});
     QJsonObject defaultsRest =
-        json::without(defaults, {QLatin1String("metadata"), QLatin1String("is_default")});
+        json::unmodelled(defaults, {QLatin1String("metadata"), QLatin1String("is_default")});
     if (defaultsRest.isEmpty())
         extra.remove(QLatin1String("defaults"));
     else

@@ -1,4 +1,5 @@
 #include "domain/apikey.h"
+#include "domain/json.h"
 #include "domain/scopes.h"
 #include "domain/user.h"
 #include "domain/workspace.h"
@@ -36,6 +37,7 @@ private slots:
     void memberRoleStripsPrefix();
     void userAndInviteRoundTrip();
     void scopeCatalogue();
+    void secretsNeverKept();
 };
 
 void TestDomain::timestampForms_data()
@@ -240,6 +242,53 @@ void TestDomain::scopeCatalogue()
                 QVERIFY2(valid.contains(scope), qPrintable(preset.name + QLatin1Char(' ') + scope));
         }
     }
+}
+
+void TestDomain::secretsNeverKept()
+{
+    const QString secret = QStringLiteral("Xk9fQ2LmP7rTz4Vb8NcW1yHs6JdE3gS4");
+    QJsonObject wire{
+        {QStringLiteral("id"), QStringLiteral("k1")},
+        {QStringLiteral("key"), secret},
+        {QStringLiteral("Key"), secret},
+        {QStringLiteral("secret_key"), QStringLiteral("x")},
+        {QStringLiteral("token"), QStringLiteral("t")},
+        {QStringLiteral("api_key_value"), QStringLiteral("v")},
+        {QStringLiteral("note"), secret},
+        {QStringLiteral("nested"), QJsonObject{{QStringLiteral("inner"), QJsonArray{secret, 1}},
+                                               {QStringLiteral("colour"), QStringLiteral("blue")}}},
+        {QStringLiteral("workspace_api_key_details"),
+         QJsonObject{{QStringLiteral("scopes"), QJsonArray{QStringLiteral("a.b")}}}},
+        {QStringLiteral("owner_id"), QStringLiteral("0f8b6a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b")}};
+    const ApiKey key = ApiKey::fromJson(wire);
+    QCOMPARE(key.maskedKey, QStringLiteral("Xk*******S4"));
+    const QByteArray text = QJsonDocument(key.toJson()).toJson();
+    QVERIFY2(!text.contains(secret.toUtf8()), text.constData());
+    for (const char *gone : {"\"Key\"", "secret_key", "\"token\"", "api_key_value", "\"note\""})
+        QVERIFY2(!text.contains(gone), gone);
+    QVERIFY(text.contains("blue"));
+    QVERIFY(text.contains("workspace_api_key_details"));
+    QVERIFY(text.contains("0f8b6a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b"));
+
+    // A full secret with a `*` tacked on is still not a mask.
+    wire.insert(QStringLiteral("key"), QString(secret + QLatin1Char('*')));
+    QCOMPARE(ApiKey::fromJson(wire).maskedKey, QStringLiteral("Xk*******4*"));
+    QCOMPARE(ApiKey::fromJson(QJsonObject{{QStringLiteral("key"), QStringLiteral("ab***cd")}}).maskedKey,
+             QStringLiteral("ab***cd"));
+
+    const User u = User::fromJson(
+        QJsonObject{{QStringLiteral("id"), QStringLiteral("u1")}, {QStringLiteral("api_key"), secret}});
+    QVERIFY(!QJsonDocument(u.toJson()).toJson().contains(secret.toUtf8()));
+    const Workspace w = Workspace::fromJson(QJsonObject{{QStringLiteral("id"), QStringLiteral("w1")},
+                                                        {QStringLiteral("token"), QStringLiteral("abc")},
+                                                        {QStringLiteral("key"), secret}});
+    QVERIFY(!QJsonDocument(w.toJson()).toJson().contains(secret.toUtf8()));
+    QVERIFY(!w.toJson().contains(QLatin1String("token")));
+
+    QVERIFY(json::looksLikeSecret(secret));
+    QVERIFY(!json::looksLikeSecret(QStringLiteral("ws-production-d91662")));
+    QVERIFY(!json::looksLikeSecret(QStringLiteral("Recherche & Développement")));
+    QVERIFY(!json::looksLikeSecret(QStringLiteral("2026-03-09T07:55:25.000Z")));
 }
 
 QTEST_GUILESS_MAIN(TestDomain)
