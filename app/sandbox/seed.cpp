@@ -108,7 +108,15 @@ void Seeder::run()
 
 QString Seeder::slugify(const QString &name)
 {
-    const QString decomposed = name.normalized(QString::NormalizationForm_KD).toLower();
+    // Letters without a canonical decomposition get their usual ASCII spelling first.
+    QString folded = name.toLower();
+    folded.replace(u'ł', u'l')
+        .replace(u'ø', u'o')
+        .replace(u'đ', u'd')
+        .replace(QStringLiteral("ß"), QStringLiteral("ss"));
+    folded.replace(QStringLiteral("æ"), QStringLiteral("ae"))
+        .replace(QStringLiteral("œ"), QStringLiteral("oe"));
+    const QString decomposed = folded.normalized(QString::NormalizationForm_KD);
     QString out;
     for (const QChar c : decomposed) {
         if ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9'))
