@@ -99,7 +99,9 @@ bool KeyFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourcePa
     if (m_status && KeyStatus(idx.data(StatusRole).toInt()) != *m_status)
         return false;
     if (!m_words.isEmpty()) {
-        const QString text = idx.data(SearchTextRole).toString();
+        const QString text = m_keys != nullptr && sourceParent == QModelIndex()
+                                 ? m_keys->searchText(sourceRow)
+                                 : idx.data(SearchTextRole).toString();
         for (const QString &w : m_words) {
             if (!text.contains(w))
                 return false;
@@ -110,6 +112,11 @@ bool KeyFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourcePa
 
 bool KeyFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
+    // Text columns of a KeyTableModel: its cached collation keys, no QVariant and no string work.
+    if (m_keys != nullptr && sortRole() == SortRole && left.model() == m_keys && right.model() == m_keys &&
+        left.column() == right.column() && KeyTableModel::isTextSortColumn(left.column()))
+        return m_keys->textSortKey(left.row(), left.column())
+                   .compare(m_keys->textSortKey(right.row(), right.column())) < 0;
     const QVariant l = left.data(sortRole());
     const QVariant r = right.data(sortRole());
     if (l.userType() == QMetaType::QDateTime && r.userType() == QMetaType::QDateTime) {

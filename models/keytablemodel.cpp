@@ -65,7 +65,29 @@ const QColor kBadTint(220, 50, 47, 60);
 
 } // namespace
 
-KeyTableModel::KeyTableModel(QObject *parent) : IdTableModel(parent) {}
+KeyTableModel::KeyTableModel(QObject *parent) : IdTableModel(parent)
+{
+    m_collator.setCaseSensitivity(Qt::CaseInsensitive);
+    m_collator.setNumericMode(true);
+}
+
+bool KeyTableModel::isTextSortColumn(int column)
+{
+    return column == Name || column == Type || column == Workspace || column == Status;
+}
+
+const QCollatorSortKey &KeyTableModel::textSortKey(int row, int column) const
+{
+    Q_ASSERT(isTextSortColumn(column));
+    static_assert(Name == 0 && Type == 1 && Workspace == 2 && Status == 3, "text columns index sortKeys");
+    const Row &r = m_rows.at(row);
+    std::optional<QCollatorSortKey> &key = r.sortKeys[std::size_t(column)];
+    if (!key)
+        // Case-folded first: Qt's POSIX collation backend (the C locale) ignores the case setting in sort
+        // keys; with ICU folding changes nothing, the collator ignores case already.
+        key.emplace(m_collator.sortKey(displayData(r, column).toString().toCaseFolded()));
+    return *key;
+}
 
 KeyTableModel::Row KeyTableModel::makeRow(const ApiKey &key) const
 {
@@ -87,6 +109,7 @@ void KeyTableModel::prepareRow(Row &row) const
     QStringList parts{key.name, key.maskedKey, key.id, key.description, row.workspaceName};
     parts += key.scopes;
     row.searchText = parts.join(QLatin1Char('\n')).toLower();
+    row.sortKeys = {};
 }
 
 void KeyTableModel::setKeys(const QList<ApiKey> &keys)
@@ -94,7 +117,7 @@ void KeyTableModel::setKeys(const QList<ApiKey> &keys)
     QList<Row> incoming;
     incoming.reserve(keys.size());
     for (const ApiKey &k : keys)
-        incoming.append(Row{k, {}, {}, {}});
+        incoming.append(Row{k, {}, {}, {}, {}});
     replaceRows(
         m_rows, std::move(incoming), [](const Row &r) { return r.key.id; },
         [](const Row &a, const Row &b) { return sameKey(a.key, b.key); }, [this](Row &r) { prepareRow(r); });

@@ -5,10 +5,13 @@
 #include "models/idtablemodel.h"
 #include "models/keylist.h"
 
+#include <QCollator>
 #include <QDateTime>
 #include <QIcon>
 
+#include <array>
 #include <functional>
+#include <optional>
 
 namespace pk::models {
 
@@ -54,6 +57,23 @@ public:
     /// The key with id `id`, or nullptr.
     const ApiKey *keyById(const QString &id) const;
 
+    /// True for the columns whose SortRole value is text (Name, Type, Workspace, Status): those sort by
+    /// textSortKey().
+    static bool isTextSortColumn(int column);
+    /// The collation key of the SortRole text of source row `row` in text column `column`
+    /// (isTextSortColumn()), made by textCollator(): comparing two keys orders rows as comparing their
+    /// texts with that collator would, but without any string work. Built the first time a sort asks for
+    /// it and kept until the row changes (setKeys(), upsert(), setWorkspaces()), so sorting 100,000 rows
+    /// again costs only the key comparisons. `row` and `column` must be valid.
+    const QCollatorSortKey &textSortKey(int row, int column) const;
+    /// The collator of textSortKey(): the system locale, case-insensitive, numbers by value ("Key 2" <
+    /// "Key 10").
+    const QCollator &textCollator() const { return m_collator; }
+    /// The lower-case search text of source row `row` (name, masked key, id, description, workspace name
+    /// and scopes, newline-separated), as SearchTextRole returns it, without a QVariant. `row` must be
+    /// valid.
+    const QString &searchText(int row) const { return m_rows.at(row).searchText; }
+
     /// Keys expiring within this many days (default 7) are marked ExpiryState::Soon.
     int expiryWarningDays() const { return m_warningDays; }
     /// Sets the warning window in days (≥ 0) and refreshes the Expires column.
@@ -83,6 +103,9 @@ private:
         QString workspaceId;   // canonical
         QString workspaceName; // shown
         QString searchText;    // lower case
+        // Collation keys of the text columns (Name, Type, Workspace, Status), built on demand by
+        // textSortKey(); a changed row is a new Row, and prepareRow() clears them.
+        mutable std::array<std::optional<QCollatorSortKey>, 4> sortKeys;
     };
     Row makeRow(const ApiKey &key) const;
     void prepareRow(Row &row) const;
@@ -105,6 +128,7 @@ private:
     int m_warningDays = 7;
     std::function<QDateTime()> m_now;
     mutable QHash<int, QIcon> m_icons;
+    QCollator m_collator;
 };
 
 } // namespace pk::models

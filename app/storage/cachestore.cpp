@@ -9,7 +9,13 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QStandardPaths>
+#include <QThread>
+
+#include <algorithm>
+#include <future>
+#include <vector>
 
 Q_DECLARE_LOGGING_CATEGORY(lcStorage)
 
@@ -36,6 +42,11 @@ const char *const migrations[] = {
     " email TEXT, name TEXT, json TEXT NOT NULL);"
     "CREATE TABLE members(ord INTEGER NOT NULL, workspace TEXT NOT NULL CHECK(workspace <> ''),"
     " id TEXT NOT NULL CHECK(id <> ''), name TEXT, json TEXT NOT NULL, PRIMARY KEY(workspace, id));",
+    // 1 -> 2: no query filters or orders keys by workspace, type or name (the models do, in memory), and
+    // each of these indexes cost a random-order B-tree insert per key on every replaceAll().
+    "DROP INDEX api_keys_workspace;"
+    "DROP INDEX api_keys_type;"
+    "DROP INDEX api_keys_name;",
 };
 static_assert(sizeof migrations / sizeof migrations[0] == CacheStore::schemaVersion,
               "one migration per schema version");
@@ -43,14 +54,15 @@ static_assert(sizeof migrations / sizeof migrations[0] == CacheStore::schemaVers
 const char *const metaSyncedAt = "synced_at_utc";
 const char *const metaPrincipal = "principal";
 
-QString toText(const QJsonObject &object)
+// Objects are stored as compact UTF-8 JSON and bound and read as bytes: no QString round trip.
+QByteArray toUtf8Json(const QJsonObject &object)
 {
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-QJsonObject fromText(const QString &text)
+QJsonObject fromUtf8Json(const QByteArray &utf8)
 {
-    return QJsonDocument::fromJson(text.toUtf8()).object();
+    return QJsonDocument::fromJson(utf8).object();
 }
 
 // The cache never holds a secret. Keys carry only the masked form the list endpoint returns (ADMIN-API.md
@@ -84,21 +96,142 @@ bool holdsSecret(const QJsonValue &value, bool secretNamed)
     return false;
 }
 
-// Empty when nothing in `snapshot` looks like a secret; otherwise the refusal message (naming ids only).
-QString secretRefusal(const QList<ApiKey> &keys, const QJsonObject &principal)
+QString keySecretRefusal(const QString &keyId)
 {
-    for (const ApiKey &key : keys) {
-        if (holdsSecret(key.toJson(), false)) {
-            qCCritical(lcStorage).noquote() << "refused to cache key" << key.id << ": unmasked secret";
-            return QObject::tr("Key %1 carries an unmasked secret; the cache stores masked keys only.")
-                .arg(key.id);
+    qCCritical(lcStorage).noquote() << "refused to cache key" << keyId << ": unmasked secret";
+    return QObject::tr("Key %1 carries an unmasked secret; the cache stores masked keys only.").arg(keyId);
+}
+
+// Empty when the principal holds nothing that looks like a secret; otherwise the refusal message.
+QString principalSecretRefusal(const QJsonObject &principal)
+{
+    if (!holdsSecret(principal, false))
+        return QString();
+    qCCritical(lcStorage).noquote() << "refused to cache the principal: unmasked secret";
+    return QObject::tr("The principal carries an unmasked secret; the cache stores no secrets.");
+}
+
+// A stored object's JSON text, reduced to its length and a 64-bit hash: enough to tell changed objects
+// from unchanged ones without keeping or parsing 100,000 old texts.
+struct Digest
+{
+    qsizetype size = 0;
+    size_t hash = 0;
+    bool operator==(const Digest &o) const { return size == o.size && hash == o.hash; }
+};
+
+Digest digestOf(const QByteArray &json)
+{
+    return Digest{json.size(), qHash(QByteArrayView(json), size_t(0x9e3779b9))};
+}
+
+// The ids and digests of one table's stored objects, in stored order, compared with a new snapshot.
+struct StoredDigests
+{
+    QStringList ids;
+    QHash<QString, Digest> byId;
+    QSet<QString> seen; // ids present in the new snapshot
+
+    // `sql` selects id and json, ORDER BY ord.
+    bool read(sql::Database &db, const char *sql)
+    {
+        sql::Statement *s = db.cached(sql);
+        if (s == nullptr)
+            return false;
+        while (s->next()) {
+            const QString id = s->columnText(0);
+            ids.append(id);
+            byId.insert(id, digestOf(s->columnUtf8View(1)));
         }
+        return !s->hasError();
     }
-    if (holdsSecret(principal, false)) {
-        qCCritical(lcStorage).noquote() << "refused to cache the principal: unmasked secret";
-        return QObject::tr("The principal carries an unmasked secret; the cache stores no secrets.");
+    // Files `id` under added or changed, by its new JSON text.
+    void compare(const QString &id, const QByteArray &json, QStringList *added, QStringList *changed)
+    {
+        seen.insert(id);
+        const auto it = byId.constFind(id);
+        if (it == byId.constEnd())
+            added->append(id);
+        else if (!(*it == digestOf(json)))
+            changed->append(id);
     }
-    return QString();
+    QStringList removed() const
+    {
+        QStringList out;
+        for (const QString &id : ids) {
+            if (!seen.contains(id))
+                out.append(id);
+        }
+        return out;
+    }
+};
+
+// Keys are serialised and parsed in chunks of this many, each chunk spread over the cores: building and
+// parsing JSON costs several times more than SQLCipher's work per key, and objects are independent.
+constexpr qsizetype kChunk = 4096;
+
+// fn(items[i]) for every i, on up to QThread::idealThreadCount() threads (the calling one included), in
+// contiguous slices; returns the results in order once all are done. `fn` must be safe to run on several
+// threads at once (it only reads shared data).
+template <typename In, typename Fn>
+auto mapParallel(const In *items, qsizetype count, const Fn &fn) -> std::vector<decltype(fn(*items))>
+{
+    std::vector<decltype(fn(*items))> out(std::size_t(std::max<qsizetype>(count, 0)));
+    const qsizetype threads = std::clamp<qsizetype>(QThread::idealThreadCount(), 1, 8);
+    const qsizetype slice = std::max<qsizetype>((count + threads - 1) / threads, 256);
+    const auto work = [&out, items, count, slice, &fn](qsizetype begin) {
+        for (qsizetype i = begin; i < std::min(count, begin + slice); ++i)
+            out[std::size_t(i)] = fn(items[i]);
+    };
+    std::vector<std::future<void>> others;
+    for (qsizetype begin = slice; begin < count; begin += slice)
+        others.push_back(std::async(std::launch::async, work, begin));
+    work(0);
+    for (std::future<void> &f : others)
+        f.get();
+    return out;
+}
+
+// `SELECT json FROM api_keys ORDER BY ord` into `keys`, parsing a chunk on all cores while SQLite waits.
+// False on a read error (the keys before it are kept).
+bool readKeys(sql::Database &db, QList<ApiKey> *keys)
+{
+    sql::Statement *s = db.cached("SELECT json FROM api_keys ORDER BY ord");
+    if (s == nullptr)
+        return false;
+    std::vector<QByteArray> texts;
+    texts.reserve(std::size_t(kChunk));
+    bool more = true;
+    while (more) {
+        texts.clear();
+        while (qsizetype(texts.size()) < kChunk && (more = s->next())) {
+            const QByteArray view = s->columnUtf8View(0);
+            texts.emplace_back(view.constData(), view.size()); // a copy: the view ends at the next step
+        }
+        std::vector<ApiKey> parsed =
+            mapParallel(texts.data(), qsizetype(texts.size()),
+                        [](const QByteArray &t) { return ApiKey::fromJson(fromUtf8Json(t)); });
+        for (ApiKey &k : parsed)
+            keys->append(std::move(k));
+    }
+    return !s->hasError();
+}
+
+// One key ready to store: its compact JSON, or `secret` when it holds an unmasked secret (not serialised).
+struct EncodedKey
+{
+    QByteArray json;
+    bool secret = false;
+};
+
+EncodedKey encodeKey(const ApiKey &key)
+{
+    EncodedKey encoded;
+    const QJsonObject object = key.toJson();
+    encoded.secret = holdsSecret(object, false);
+    if (!encoded.secret)
+        encoded.json = toUtf8Json(object);
+    return encoded;
 }
 
 void setError(QString *error, const QString &text)
@@ -319,62 +452,45 @@ CacheSnapshot CacheStore::load(QString *error) const
         setError(error, m_db->lastError().message);
         return m_db->lastError().isError();
     };
-
-    if (sql::Statement *s = m_db->cached("SELECT name, value FROM meta")) {
-        while (s->next()) {
-            const QString name = s->columnText(0);
-            if (name == QLatin1String(metaSyncedAt))
-                snapshot.syncedAtUtc = QDateTime::fromString(s->columnText(1), Qt::ISODateWithMs).toUTC();
-            else if (name == QLatin1String(metaPrincipal))
-                snapshot.principal = fromText(s->columnText(1));
-        }
-        if (s->hasError() && failed())
-            return snapshot;
-    } else if (failed()) {
-        return snapshot;
-    }
-
-    if (sql::Statement *s = m_db->cached("SELECT json FROM workspaces ORDER BY ord")) {
+    // Runs `sql` and hands each row to `row`; false when the read failed (the rows so far are kept).
+    const auto each = [this, &failed](const char *sql, const auto &row) {
+        sql::Statement *s = m_db->cached(sql);
+        if (s == nullptr)
+            return !failed();
         while (s->next())
-            snapshot.workspaces.append(Workspace::fromJson(fromText(s->columnText(0))));
-        if (s->hasError() && failed())
-            return snapshot;
-    } else if (failed()) {
-        return snapshot;
-    }
+            row(*s);
+        return !(s->hasError() && failed());
+    };
 
-    if (sql::Statement *s = m_db->cached("SELECT json FROM api_keys ORDER BY ord")) {
-        while (s->next())
-            snapshot.keys.append(ApiKey::fromJson(fromText(s->columnText(0))));
-        if (s->hasError() && failed())
-            return snapshot;
-    } else if (failed()) {
-        return snapshot;
-    }
-
-    if (sql::Statement *s = m_db->cached("SELECT json FROM users ORDER BY ord")) {
-        while (s->next())
-            snapshot.users.append(User::fromJson(fromText(s->columnText(0))));
-        if (s->hasError() && failed())
-            return snapshot;
-    } else if (failed()) {
-        return snapshot;
-    }
-
-    if (sql::Statement *s = m_db->cached("SELECT workspace, json FROM members ORDER BY ord")) {
-        while (s->next())
-            snapshot.members[s->columnText(0)].append(WorkspaceMember::fromJson(fromText(s->columnText(1))));
-        if (s->hasError() && failed())
-            return snapshot;
-    } else if (failed()) {
-        return snapshot;
-    }
+    if (each("SELECT name, value FROM meta",
+             [&snapshot](const sql::Statement &s) {
+                 const QByteArray name = s.columnUtf8View(0);
+                 if (name == metaSyncedAt)
+                     snapshot.syncedAtUtc = QDateTime::fromString(s.columnText(1), Qt::ISODateWithMs).toUTC();
+                 else if (name == metaPrincipal)
+                     snapshot.principal = fromUtf8Json(s.columnUtf8View(1));
+             }) &&
+        each("SELECT json FROM workspaces ORDER BY ord",
+             [&snapshot](const sql::Statement &s) {
+                 snapshot.workspaces.append(Workspace::fromJson(fromUtf8Json(s.columnUtf8View(0))));
+             }) &&
+        (readKeys(*m_db, &snapshot.keys) || !failed()) &&
+        each("SELECT json FROM users ORDER BY ord",
+             [&snapshot](const sql::Statement &s) {
+                 snapshot.users.append(User::fromJson(fromUtf8Json(s.columnUtf8View(0))));
+             }) &&
+        each("SELECT workspace, json FROM members ORDER BY ord", [&snapshot](const sql::Statement &s) {
+            snapshot.members[s.columnText(0)].append(
+                WorkspaceMember::fromJson(fromUtf8Json(s.columnUtf8View(1))));
+        }))
+        qCDebug(lcStorage).noquote() << "cache" << path() << "loaded:" << snapshot.keys.size() << "keys";
     return snapshot;
 }
 
-bool CacheStore::replaceAll(const CacheSnapshot &snapshot, QString *error)
+bool CacheStore::replaceAll(const CacheSnapshot &snapshot, QString *error, const std::atomic<bool> *cancel,
+                            CacheChanges *changes)
 {
-    const QString refusal = secretRefusal(snapshot.keys, snapshot.principal);
+    const QString refusal = principalSecretRefusal(snapshot.principal);
     if (!refusal.isEmpty()) {
         setError(error, refusal);
         return false;
@@ -389,8 +505,34 @@ bool CacheStore::replaceAll(const CacheSnapshot &snapshot, QString *error)
         qCWarning(lcStorage).noquote() << "replacing the cache" << path() << "failed; nothing changed";
         return false;
     };
+    const auto cancelled = [cancel, error, this]() {
+        if (cancel == nullptr || !cancel->load())
+            return false;
+        setError(error, QObject::tr("Writing the cache was cancelled; it is unchanged."));
+        qCInfo(lcStorage).noquote() << "replacing the cache" << path() << "cancelled; nothing changed";
+        return true;
+    };
     if (!transaction.isActive())
         return fail();
+    CacheChanges found;
+    StoredDigests oldKeys;
+    StoredDigests oldWorkspaces;
+    if (changes != nullptr) {
+        *changes = CacheChanges();
+        if (!oldKeys.read(db, "SELECT id, json FROM api_keys ORDER BY ord") ||
+            !oldWorkspaces.read(db, "SELECT id, json FROM workspaces ORDER BY ord"))
+            return fail();
+        sql::Statement *principal = db.cached("SELECT value FROM meta WHERE name = ?");
+        if (principal == nullptr)
+            return fail();
+        principal->bindUtf8(1, QByteArray(metaPrincipal));
+        const QJsonObject before =
+            principal->next() ? fromUtf8Json(principal->columnUtf8View(0)) : QJsonObject();
+        if (principal->hasError())
+            return fail();
+        principal->reset(); // no open read on meta while it is emptied below
+        found.principalChanged = before != snapshot.principal;
+    }
     if (!db.exec("DELETE FROM meta; DELETE FROM workspaces; DELETE FROM api_keys; DELETE FROM users;"
                  " DELETE FROM members;"))
         return fail();
@@ -399,23 +541,27 @@ bool CacheStore::replaceAll(const CacheSnapshot &snapshot, QString *error)
     if (meta == nullptr)
         return fail();
     if (snapshot.syncedAtUtc.isValid()) {
-        meta->bind(1, QString::fromLatin1(metaSyncedAt))
+        meta->bindUtf8(1, QByteArray(metaSyncedAt))
             .bind(2, snapshot.syncedAtUtc.toUTC().toString(Qt::ISODateWithMs));
         if (!meta->exec())
             return fail();
         meta->reset();
     }
-    meta->bind(1, QString::fromLatin1(metaPrincipal)).bind(2, toText(snapshot.principal));
+    meta->bindUtf8(1, QByteArray(metaPrincipal)).bindUtf8(2, toUtf8Json(snapshot.principal));
     if (!meta->exec())
         return fail();
 
+    // One prepared statement per table, reset between rows; each object is serialised once.
     sql::Statement *ws = db.cached("INSERT INTO workspaces(ord, id, slug, name, json) VALUES(?, ?, ?, ?, ?)");
     if (ws == nullptr)
         return fail();
     qint64 ord = 0;
     for (const Workspace &w : snapshot.workspaces) {
         ws->reset();
-        ws->bind(1, ord++).bind(2, w.id).bind(3, w.slug).bind(4, w.name).bind(5, toText(w.toJson()));
+        const QByteArray json = toUtf8Json(w.toJson());
+        if (changes != nullptr)
+            oldWorkspaces.compare(w.id, json, &found.addedWorkspaceIds, &found.changedWorkspaceIds);
+        ws->bind(1, ord++).bind(2, w.id).bind(3, w.slug).bind(4, w.name).bindUtf8(5, json);
         if (!ws->exec())
             return fail(QStringLiteral("workspace \"%1\"").arg(w.id));
     }
@@ -425,12 +571,27 @@ bool CacheStore::replaceAll(const CacheSnapshot &snapshot, QString *error)
     if (keys == nullptr)
         return fail();
     ord = 0;
-    for (const ApiKey &k : snapshot.keys) {
-        keys->reset();
-        keys->bind(1, ord++).bind(2, k.id).bind(3, k.workspaceId).bind(4, k.type).bind(5, k.name);
-        keys->bind(6, toText(k.toJson()));
-        if (!keys->exec())
-            return fail(QStringLiteral("API key \"%1\"").arg(k.id));
+    for (qsizetype begin = 0; begin < snapshot.keys.size(); begin += kChunk) {
+        if (cancelled())
+            return false; // the transaction rolls back
+        const qsizetype count = std::min(kChunk, snapshot.keys.size() - begin);
+        const std::vector<EncodedKey> encoded =
+            mapParallel(snapshot.keys.constData() + begin, count, encodeKey);
+        for (qsizetype i = 0; i < count; ++i) {
+            const ApiKey &k = snapshot.keys.at(begin + i);
+            const EncodedKey &e = encoded[std::size_t(i)];
+            if (e.secret) {
+                setError(error, keySecretRefusal(k.id));
+                return false; // the transaction rolls back
+            }
+            if (changes != nullptr)
+                oldKeys.compare(k.id, e.json, &found.addedKeyIds, &found.changedKeyIds);
+            keys->reset();
+            keys->bind(1, ord++).bind(2, k.id).bind(3, k.workspaceId).bind(4, k.type).bind(5, k.name);
+            keys->bindUtf8(6, e.json);
+            if (!keys->exec())
+                return fail(QStringLiteral("API key \"%1\"").arg(k.id));
+        }
     }
 
     sql::Statement *users = db.cached("INSERT INTO users(ord, id, email, name, json) VALUES(?, ?, ?, ?, ?)");
@@ -440,7 +601,7 @@ bool CacheStore::replaceAll(const CacheSnapshot &snapshot, QString *error)
     for (const User &u : snapshot.users) {
         users->reset();
         users->bind(1, ord++).bind(2, u.id).bind(3, u.email).bind(4, u.displayName());
-        users->bind(5, toText(u.toJson()));
+        users->bindUtf8(5, toUtf8Json(u.toJson()));
         if (!users->exec())
             return fail(QStringLiteral("user \"%1\"").arg(u.id));
     }
@@ -454,14 +615,21 @@ bool CacheStore::replaceAll(const CacheSnapshot &snapshot, QString *error)
         for (const WorkspaceMember &m : it.value()) {
             members->reset();
             members->bind(1, ord++).bind(2, it.key()).bind(3, m.id).bind(4, m.displayName());
-            members->bind(5, toText(m.toJson()));
+            members->bindUtf8(5, toUtf8Json(m.toJson()));
             if (!members->exec())
                 return fail(QStringLiteral("member \"%1\" of workspace \"%2\"").arg(m.id, it.key()));
         }
     }
 
+    if (cancelled())
+        return false;
     if (!transaction.commit())
         return fail();
+    if (changes != nullptr) {
+        found.removedKeyIds = oldKeys.removed();
+        found.removedWorkspaceIds = oldWorkspaces.removed();
+        *changes = std::move(found);
+    }
     qCDebug(lcStorage).noquote() << "cache" << path() << "replaced:" << snapshot.workspaces.size()
                                  << "workspaces," << snapshot.keys.size() << "keys," << snapshot.users.size()
                                  << "users";
@@ -470,9 +638,9 @@ bool CacheStore::replaceAll(const CacheSnapshot &snapshot, QString *error)
 
 bool CacheStore::upsertKey(const ApiKey &key, QString *error)
 {
-    const QString refusal = secretRefusal({key}, QJsonObject());
-    if (!refusal.isEmpty()) {
-        setError(error, refusal);
+    const QJsonObject object = key.toJson();
+    if (holdsSecret(object, false)) {
+        setError(error, keySecretRefusal(key.id));
         return false;
     }
     sql::Database &db = *m_db;
@@ -483,12 +651,12 @@ bool CacheStore::upsertKey(const ApiKey &key, QString *error)
     };
     if (!transaction.isActive())
         return fail();
-    const QString json = toText(key.toJson());
+    const QByteArray json = toUtf8Json(object);
     sql::Statement *update = db.cached("UPDATE api_keys SET workspace = ?, type = ?, name = ?, json = ? "
                                        "WHERE id = ?");
     if (update == nullptr)
         return fail();
-    update->bind(1, key.workspaceId).bind(2, key.type).bind(3, key.name).bind(4, json).bind(5, key.id);
+    update->bind(1, key.workspaceId).bind(2, key.type).bind(3, key.name).bindUtf8(4, json).bind(5, key.id);
     if (!update->exec())
         return fail();
     if (db.changes() == 0) {
@@ -497,7 +665,11 @@ bool CacheStore::upsertKey(const ApiKey &key, QString *error)
                       "VALUES((SELECT COALESCE(MAX(ord), -1) + 1 FROM api_keys), ?, ?, ?, ?, ?)");
         if (insert == nullptr)
             return fail();
-        insert->bind(1, key.id).bind(2, key.workspaceId).bind(3, key.type).bind(4, key.name).bind(5, json);
+        insert->bind(1, key.id)
+            .bind(2, key.workspaceId)
+            .bind(3, key.type)
+            .bind(4, key.name)
+            .bindUtf8(5, json);
         if (!insert->exec())
             return fail();
     }

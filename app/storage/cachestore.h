@@ -12,6 +12,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
 #include <memory>
 
 namespace pk {
@@ -51,17 +52,33 @@ struct CacheSnapshot
     QJsonObject principal;                          ///< who the profile's API key acts as (access/)
 };
 
+/// What CacheStore::replaceAll() changed, by id, in the order of the new snapshot (removed ones in the old
+/// order). Keys and workspaces count as changed when their stored JSON differs, i.e. when their toJson()
+/// differs: what ApiKey::operator== and Workspace::operator== compare.
+struct CacheChanges
+{
+    QStringList addedKeyIds;
+    QStringList changedKeyIds;
+    QStringList removedKeyIds;
+    QStringList addedWorkspaceIds;
+    QStringList changedWorkspaceIds;
+    QStringList removedWorkspaceIds;
+    bool principalChanged = false; ///< the stored principal differs from the new one
+};
+
 /// One encrypted SQLCipher file per profile holding the last synced snapshot (ARCHITECTURE.md: sync/ →
-/// storage/). Objects are stored as their toJson() plus indexed columns (id, workspace, type, name), so
-/// fields not modelled by the domain types survive. The schema is versioned with `PRAGMA user_version`
-/// and migrated forward on open. The cache never holds a secret: replaceAll() and upsertKey() refuse a key
-/// (or principal) with a member named `key`, `api_key` or `secret`, at any depth, whose text is not masked
-/// (has no `*`). Logs (category `pk.storage`) name ids, never contents.
+/// storage/). Not thread-safe: use one CacheStore from one thread at a time (CacheWorker runs it on a
+/// thread of its own). Objects are stored as their compact toJson() plus columns (id, workspace, type, name),
+/// so fields not modelled by the domain types survive. The schema is versioned with `PRAGMA user_version` and
+/// migrated forward on open. The cache never holds a secret: replaceAll() and upsertKey() refuse a key (or
+/// principal) with a member named `key`, `api_key` or `secret`, at any depth, whose text is not masked (has
+/// no `*`). Logs (category `pk.storage`) name ids, never contents.
 class CacheStore
 {
 public:
-    /// The schema version this build writes.
-    static constexpr int schemaVersion = 1;
+    /// The schema version this build writes. 1: the tables; 2: the unused workspace, type and name
+    /// indexes of api_keys dropped (each cost a random B-tree insert per key on every replaceAll()).
+    static constexpr int schemaVersion = 2;
 
     ~CacheStore();
     CacheStore(const CacheStore &) = delete;
@@ -87,11 +104,18 @@ public:
     QString path() const;
 
     /// The whole snapshot, in the order it was stored. Empty on a fresh cache. When a read fails (a page
-    /// damaged since open()) it returns what it read so far and fills `error` (when given).
+    /// damaged since open()) it returns what it read so far and fills `error` (when given). Keys are
+    /// parsed in chunks spread over the cores.
     CacheSnapshot load(QString *error = nullptr) const;
     /// Replaces the whole content in ONE transaction: on any failure nothing changes and `error` (when
-    /// given) says why (e.g. a key with an empty or duplicate id, or an unmasked key).
-    bool replaceAll(const CacheSnapshot &snapshot, QString *error);
+    /// given) says why (e.g. a key with an empty or duplicate id, or an unmasked key). When `cancel` is
+    /// given and becomes true (from any thread) before the commit, it stops within one chunk of 4,096
+    /// keys, rolls back and reports "cancelled". One prepared statement per table; each object is
+    /// serialised once, as compact JSON, keys in chunks spread over the cores. When `changes` is given it
+    /// is filled with what the replacement changed (CacheChanges), compared without parsing the old
+    /// content (a digest of each stored JSON text); left empty on failure. Figures: tests/bench.
+    bool replaceAll(const CacheSnapshot &snapshot, QString *error, const std::atomic<bool> *cancel = nullptr,
+                    CacheChanges *changes = nullptr);
     /// Inserts or replaces one key (after a create, update or rotate the server confirmed). A new key is
     /// appended after the existing ones.
     bool upsertKey(const ApiKey &key, QString *error = nullptr);

@@ -147,6 +147,10 @@ private slots:
     void unmaskedSecretIsRefused();
     void schemaIsVersioned();
     void newerSchemaIsRefused();
+    void schemaOneIsMigrated();
+    void replaceAllReportsChanges();
+    void manyKeysKeepOrderAcrossChunks();
+    void cancelledReplaceChangesNothing();
 
 private:
     QString path(const QString &name = QStringLiteral("profile.db")) const { return m_dir->filePath(name); }
@@ -502,6 +506,125 @@ void TestCacheStore::newerSchemaIsRefused()
     QCOMPARE(error.kind, CacheError::Schema);
     QVERIFY(error.canRebuild);
     QVERIFY(error.message.contains(QStringLiteral("newer")));
+}
+
+void TestCacheStore::schemaOneIsMigrated()
+{
+    // A file as schema 1 wrote it, with its three lookup indexes and one key.
+    const ApiKey key = richKey(1);
+    {
+        pk::sql::Database db;
+        QVERIFY(db.open(path(), m_key, true));
+        QVERIFY(db.exec(
+            "CREATE TABLE meta(name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);"
+            "CREATE TABLE workspaces(ord INTEGER NOT NULL, id TEXT PRIMARY KEY NOT NULL CHECK(id <> ''),"
+            " slug TEXT, name TEXT, json TEXT NOT NULL);"
+            "CREATE TABLE api_keys(ord INTEGER NOT NULL, id TEXT PRIMARY KEY NOT NULL CHECK(id <> ''),"
+            " workspace TEXT, type TEXT, name TEXT, json TEXT NOT NULL);"
+            "CREATE INDEX api_keys_workspace ON api_keys(workspace);"
+            "CREATE INDEX api_keys_type ON api_keys(type);"
+            "CREATE INDEX api_keys_name ON api_keys(name);"
+            "CREATE INDEX api_keys_ord ON api_keys(ord);"
+            "CREATE TABLE users(ord INTEGER NOT NULL, id TEXT PRIMARY KEY NOT NULL CHECK(id <> ''),"
+            " email TEXT, name TEXT, json TEXT NOT NULL);"
+            "CREATE TABLE members(ord INTEGER NOT NULL, workspace TEXT NOT NULL CHECK(workspace <> ''),"
+            " id TEXT NOT NULL CHECK(id <> ''), name TEXT, json TEXT NOT NULL, PRIMARY KEY(workspace, "
+            "id));"));
+        pk::sql::Statement insert =
+            db.prepare("INSERT INTO api_keys(ord, id, workspace, type, name, json) VALUES(0, ?, ?, ?, ?, ?)");
+        insert.bind(1, key.id).bind(2, key.workspaceId).bind(3, key.type).bind(4, key.name);
+        insert.bind(5, QString::fromUtf8(QJsonDocument(key.toJson()).toJson(QJsonDocument::Indented)));
+        QVERIFY(insert.exec());
+        QVERIFY(db.setUserVersion(1));
+    }
+    auto store = CacheStore::open(path(), m_key, nullptr);
+    QVERIFY(store);
+    QCOMPARE(store->load().keys, QList<ApiKey>{key});
+    store.reset();
+    pk::sql::Database db;
+    QVERIFY(db.open(path(), m_key, false));
+    QCOMPARE(db.userVersion(), 2);
+    pk::sql::Statement indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                                            "tbl_name = 'api_keys' AND sql IS NOT NULL ORDER BY name");
+    QStringList names;
+    while (indexes.next())
+        names.append(indexes.columnText(0));
+    QCOMPARE(names, QStringList{QStringLiteral("api_keys_ord")});
+}
+
+void TestCacheStore::replaceAllReportsChanges()
+{
+    auto store = CacheStore::open(path(), m_key, nullptr);
+    QVERIFY(store);
+    const CacheSnapshot first = richSnapshot(3);
+    pk::CacheChanges changes;
+    QVERIFY(store->replaceAll(first, nullptr, nullptr, &changes));
+    QCOMPARE(changes.addedKeyIds,
+             (QStringList{first.keys.at(0).id, first.keys.at(1).id, first.keys.at(2).id}));
+    QVERIFY(changes.changedKeyIds.isEmpty() && changes.removedKeyIds.isEmpty());
+    QCOMPARE(changes.addedWorkspaceIds,
+             (QStringList{QStringLiteral("ws-uuid-1"), QStringLiteral("ws-uuid-2")}));
+    QVERIFY(changes.principalChanged);
+
+    CacheSnapshot next = first;
+    next.keys.removeFirst();                           // key 0 removed
+    next.keys[1].status = QStringLiteral("exhausted"); // key 2 changed; key 1 unchanged
+    next.keys.append(richKey(7));                      // key 7 added
+    next.workspaces[1].name = QStringLiteral("Sandbox");
+    next.syncedAtUtc = next.syncedAtUtc.addSecs(60);
+    QVERIFY(store->replaceAll(next, nullptr, nullptr, &changes));
+    QCOMPARE(changes.addedKeyIds, QStringList{richKey(7).id});
+    QCOMPARE(changes.changedKeyIds, QStringList{first.keys.at(2).id});
+    QCOMPARE(changes.removedKeyIds, QStringList{first.keys.at(0).id});
+    QVERIFY(changes.addedWorkspaceIds.isEmpty() && changes.removedWorkspaceIds.isEmpty());
+    QCOMPARE(changes.changedWorkspaceIds, QStringList{QStringLiteral("ws-uuid-2")});
+    QVERIFY(!changes.principalChanged);
+    compareSnapshots(store->load(), next);
+
+    // A failed replacement reports nothing.
+    CacheSnapshot bad = next;
+    bad.keys[0].id.clear();
+    QVERIFY(!store->replaceAll(bad, nullptr, nullptr, &changes));
+    QVERIFY(changes.addedKeyIds.isEmpty() && changes.changedKeyIds.isEmpty() &&
+            changes.removedKeyIds.isEmpty());
+    compareSnapshots(store->load(), next);
+}
+
+void TestCacheStore::manyKeysKeepOrderAcrossChunks()
+{
+    // More keys than one chunk of parallel serialisation and parsing (4,096): order and content survive,
+    // and a secret in a later chunk still refuses the whole replacement.
+    auto store = CacheStore::open(path(), m_key, nullptr);
+    QVERIFY(store);
+    CacheSnapshot big = richSnapshot(0);
+    for (int i = 0; i < 9000; ++i) {
+        ApiKey k = richKey(i);
+        k.name = QStringLiteral("key %1").arg(8999 - i);
+        big.keys.append(k);
+    }
+    QVERIFY(store->replaceAll(big, nullptr));
+    compareSnapshots(store->load(), big);
+
+    CacheSnapshot leaking = big;
+    leaking.keys[8500].maskedKey = QStringLiteral("pk-live-FULLSECRET");
+    QString message;
+    QVERIFY(!store->replaceAll(leaking, &message));
+    QVERIFY(message.contains(leaking.keys.at(8500).id));
+    QVERIFY(!message.contains(QStringLiteral("FULLSECRET")));
+    QCOMPARE(store->load().keys.size(), big.keys.size());
+}
+
+void TestCacheStore::cancelledReplaceChangesNothing()
+{
+    auto store = CacheStore::open(path(), m_key, nullptr);
+    QVERIFY(store);
+    const CacheSnapshot original = richSnapshot(2);
+    QVERIFY(store->replaceAll(original, nullptr));
+    const std::atomic<bool> cancel(true);
+    QString message;
+    QVERIFY(!store->replaceAll(richSnapshot(5), &message, &cancel));
+    QVERIFY(message.contains(QStringLiteral("cancelled")));
+    compareSnapshots(store->load(), original);
 }
 
 QTEST_GUILESS_MAIN(TestCacheStore)
