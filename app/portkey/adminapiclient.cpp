@@ -15,6 +15,7 @@
 #include <QTimer>
 #include <QUrlQuery>
 
+#include <algorithm>
 #include <cstring>
 
 Q_LOGGING_CATEGORY(lcPortkey, "pk.portkey")
@@ -55,11 +56,6 @@ struct Request
     QByteArray body;
     bool hasBody = false;
 };
-
-QString segment(const QString &s)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(s));
-}
 
 QByteArray jsonBody(const QJsonObject &o)
 {
@@ -143,9 +139,12 @@ struct ApiCall::Private
     int attempt = 0; ///< attempts of the current request (page)
     QPointer<QNetworkReply> reply;
     QTimer retryTimer;
+    QTimer deadlineTimer; ///< overall deadline of the current attempt (Options::totalTimeoutMs)
     QElapsedTimer clock;
     bool finished = false;
     bool redirectRefused = false;
+    bool deadlinePassed = false; ///< the current attempt was aborted by deadlineTimer
+    qint64 oversizeBytes = -1;   ///< the current reply was aborted for being this large (≥ 0), in bytes
     QUrl refusedTarget;
     bool wipeReply = false; ///< the reply holds a secret: zero the raw bytes after parsing
     QUrl sentUrl;           ///< the URL of the current request, before any redirect
@@ -243,6 +242,9 @@ ApiCall::ApiCall(AdminApiClient *client) : QObject(client), d(std::make_unique<P
 {
     d->client = client;
     d->retryTimer.setSingleShot(true);
+    // A coarse timer may fire up to 5 % early; a retry must never come before `Retry-After` allows.
+    d->retryTimer.setTimerType(Qt::PreciseTimer);
+    d->deadlineTimer.setSingleShot(true);
 }
 
 ApiCall::~ApiCall()
@@ -280,6 +282,12 @@ ApiCall *AdminApiClient::Private::newCall(Request request)
     call->d->request = std::move(request);
     pending.insert(call);
     QObject::connect(&call->d->retryTimer, &QTimer::timeout, call, [this, call] { send(call); });
+    QObject::connect(&call->d->deadlineTimer, &QTimer::timeout, call, [call] {
+        if (QNetworkReply *reply = call->d->reply) {
+            call->d->deadlinePassed = true;
+            reply->abort();
+        }
+    });
     return call;
 }
 
@@ -300,7 +308,7 @@ ApiCall *AdminApiClient::Private::startList(Request request, wire::PagingStyle s
     call->d->paged = true;
     call->d->style = style;
     call->d->arrayKey = arrayKey;
-    call->d->collector.emplace(options.pageSize);
+    call->d->collector.emplace(options.pageSize, options.maxPages);
     start(call);
     return call;
 }
@@ -381,8 +389,29 @@ void AdminApiClient::Private::send(ApiCall *call)
     call->d->reply = reply;
     call->d->sentUrl = url;
     call->d->redirectRefused = false;
+    call->d->deadlinePassed = false;
+    call->d->oversizeBytes = -1;
     ++call->d->attempt;
     call->d->clock.start();
+    call->d->deadlineTimer.start(options.totalTimeoutMs);
+
+    // A reply larger than maxReplyBytes is aborted as soon as that is known: from `Content-Length`, or
+    // while the body arrives, so memory never holds more than about maxReplyBytes of it.
+    const qint64 maxBytes = options.maxReplyBytes;
+    const auto refuseIfLarger = [call, reply, maxBytes](qint64 bytes) {
+        if (bytes <= maxBytes || call->d->oversizeBytes >= 0 || call->d->reply != reply)
+            return;
+        call->d->oversizeBytes = bytes;
+        reply->abort();
+    };
+    QObject::connect(reply, &QNetworkReply::metaDataChanged, call, [reply, refuseIfLarger] {
+        bool known = false;
+        const qint64 length = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&known);
+        if (known)
+            refuseIfLarger(length);
+    });
+    QObject::connect(reply, &QNetworkReply::downloadProgress, call,
+                     [refuseIfLarger](qint64 received, qint64) { refuseIfLarger(received); });
 
     // Compared with the URL this request was sent to: by the time redirected() is emitted, reply->url()
     // already names the target.
@@ -423,11 +452,42 @@ void AdminApiClient::Private::onReply(ApiCall *call, QNetworkReply *reply)
     if (call->d->finished)
         return;
 
+    call->d->deadlineTimer.stop();
     const Verb verb = call->d->request.verb;
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QNetworkReply::NetworkError netError = reply->error();
-    QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
     const qint64 ms = call->d->clock.elapsed();
+
+    if (call->d->oversizeBytes >= 0) {
+        ApiError e;
+        e.kind = verb == Verb::Post ? ApiError::Kind::OutcomeUnknown : ApiError::Kind::Parse;
+        e.message = QStringLiteral("The server's reply (HTTP %1) is larger than the limit of %2 bytes "
+                                   "(%3 bytes at least); it was not read.")
+                        .arg(status)
+                        .arg(options.maxReplyBytes)
+                        .arg(call->d->oversizeBytes);
+        if (verb == Verb::Post)
+            e.message = QString(e.message + QStringLiteral(" The write may or may not have been applied."));
+        qCWarning(lcPortkey).noquote()
+            << "aborted an oversized reply to" << verbName(verb) << call->d->request.path << "after"
+            << call->d->oversizeBytes << "bytes";
+        finish(call, e);
+        return;
+    }
+    if (call->d->deadlinePassed) {
+        ApiError e;
+        e.kind = verb == Verb::Post ? ApiError::Kind::OutcomeUnknown : ApiError::Kind::Timeout;
+        e.message = QStringLiteral("The server did not complete its answer within %1 ms.")
+                        .arg(options.totalTimeoutMs);
+        if (verb == Verb::Post)
+            e.message = QString(e.message + QStringLiteral(" The write may or may not have been applied."));
+        qCWarning(lcPortkey).noquote() << verbName(verb) << call->d->request.path
+                                       << "passed the overall deadline of" << options.totalTimeoutMs << "ms";
+        if (!retryGet(call, e))
+            finish(call, e);
+        return;
+    }
+    QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
 
     if (call->d->redirectRefused) {
         ApiError e;
@@ -503,6 +563,21 @@ void AdminApiClient::Private::onReply(ApiCall *call, QNetworkReply *reply)
         emit q->progress(collector.count(), collector.total());
         if (!alive || call->d->finished)
             return;
+        if (next == wire::PageCollector::Next::TooManyPages) {
+            ApiError tooMany;
+            tooMany.kind = ApiError::Kind::Parse;
+            tooMany.message = QStringLiteral("The server kept offering more pages of %1 after %2 pages (%3 "
+                                             "items; it reported %4 in all); the list was not read.")
+                                  .arg(call->d->request.path)
+                                  .arg(collector.pages())
+                                  .arg(collector.count())
+                                  .arg(collector.total());
+            qCWarning(lcPortkey).noquote()
+                << "stopped paging" << call->d->request.path << "after" << collector.pages()
+                << "pages: page limit" << collector.pageLimit();
+            finish(call, tooMany);
+            return;
+        }
         if (next == wire::PageCollector::Next::More) {
             ++call->d->page;
             call->d->attempt = 0;
@@ -531,6 +606,7 @@ void AdminApiClient::Private::finish(ApiCall *call, const ApiError &error, const
         return;
     call->d->finished = true;
     call->d->retryTimer.stop();
+    call->d->deadlineTimer.stop();
     if (QNetworkReply *reply = call->d->reply) {
         call->d->reply = nullptr;
         reply->disconnect(call);
@@ -589,11 +665,23 @@ QUrl AdminApiClient::baseUrl() const
     return d->baseUrl;
 }
 
-void AdminApiClient::setApiKey(const QByteArray &key)
+ApiError AdminApiClient::setApiKey(const QByteArray &key)
 {
     d->apiKey.fill('\0');
-    d->apiKey = key;
-    qCDebug(lcPortkey).noquote() << "API key set" << wire::keyHint(key);
+    d->apiKey.clear();
+    const QByteArray trimmed = key.trimmed();
+    const bool printable = std::all_of(trimmed.cbegin(), trimmed.cend(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u > 0x20 && u < 0x7f;
+    });
+    if (!printable) {
+        qCWarning(lcPortkey) << "refused an API key holding whitespace, control or non-ASCII characters";
+        return invalid(QStringLiteral("The API key holds spaces, line breaks or other characters a Portkey "
+                                      "key never has. Copy the key again, exactly as Portkey shows it."));
+    }
+    d->apiKey = trimmed;
+    qCDebug(lcPortkey).noquote() << "API key set" << wire::keyHint(trimmed);
+    return {};
 }
 
 QString AdminApiClient::apiKeyHint() const
@@ -607,6 +695,9 @@ void AdminApiClient::setOptions(const Options &o)
     d->options.pageSize = std::clamp(o.pageSize, 1, 100);
     d->options.maxGetAttempts = std::max(o.maxGetAttempts, 1);
     d->options.timeoutMs = std::max(o.timeoutMs, 1);
+    d->options.totalTimeoutMs = std::max(o.totalTimeoutMs, 1);
+    d->options.maxReplyBytes = std::max<qint64>(o.maxReplyBytes, 1);
+    d->options.maxPages = std::max(o.maxPages, 1);
 }
 
 AdminApiClient::Options AdminApiClient::options() const
@@ -698,13 +789,25 @@ SingleDone acknowledged(AdminApiClient::Done<bool> done)
     });
 }
 
-ApiError secretFrom(const QJsonObject &o, const QString &fallbackId, IssuedSecret *out)
+/// Whether a secret-bearing reply must name the key: a rotate names a known key; a create reply that holds
+/// the secret proves the key exists even when its `id` is missing (the caller re-lists to learn it).
+enum class IdPolicy
+{
+    Required,
+    MayBeMissing
+};
+
+ApiError secretFrom(const QJsonObject &o, IdPolicy policy, const QString &fallbackId, IssuedSecret *out)
 {
     out->id = json::string(o, QLatin1String("id"));
     if (out->id.isEmpty())
         out->id = fallbackId;
     out->secret = json::string(o, QLatin1String("key")).toUtf8();
     out->transitionExpiresAt = Timestamp::fromJson(o.value(QLatin1String("key_transition_expires_at")));
+    if (!out->secret.isEmpty() && out->id.isEmpty() && policy == IdPolicy::MayBeMissing) {
+        qCWarning(lcPortkey) << "a create reply holds a new secret but no key id; the key was created";
+        return {};
+    }
     if (out->secret.isEmpty() || out->id.isEmpty()) {
         ApiError e;
         e.kind = ApiError::Kind::Parse;
@@ -729,6 +832,12 @@ ApiError linkFrom(const QJsonObject &o, InviteLink *out)
     if (!(cond))                                                                                             \
         return d->refuse(invalid(message), done, {});
 
+/// Declares `var` as the percent-encoded path segment of `value`, or refuses the call (wire::pathSegment).
+#define PK_SEGMENT(var, value, what, done)                                                                   \
+    QString var;                                                                                             \
+    if (const ApiError segmentError = wire::pathSegment(value, what, &var); segmentError.isError())          \
+        return d->refuse(segmentError, done, {});
+
 // --- API keys
 
 ApiCall *AdminApiClient::listApiKeys(const QString &workspace, Done<QList<ApiKey>> done)
@@ -743,14 +852,14 @@ ApiCall *AdminApiClient::listApiKeys(const QString &workspace, Done<QList<ApiKey
 ApiCall *AdminApiClient::getApiKey(const QString &id, Done<ApiKey> done)
 {
     auto cb = object<ApiKey>(std::move(done));
-    PK_REQUIRE(!id.isEmpty(), QStringLiteral("No API key id given."), cb);
-    return d->startSingle(get(QString(QStringLiteral("/api-keys/") + segment(id))), cb);
+    PK_SEGMENT(key, id, QStringLiteral("API key id"), cb);
+    return d->startSingle(get(QString(QStringLiteral("/api-keys/") + key)), cb);
 }
 
 ApiCall *AdminApiClient::createApiKey(const ApiKeyDraft &draft, Done<IssuedSecret> done)
 {
     auto cb = single<IssuedSecret>(std::move(done), [](const QJsonObject &o, IssuedSecret *out) {
-        return secretFrom(o, QString(), out);
+        return secretFrom(o, IdPolicy::MayBeMissing, QString(), out);
     });
     const QString typePath = keyTypeCreatePath(draft.keyType);
     PK_REQUIRE(!typePath.isEmpty(), QStringLiteral("Choose the kind of key to create."), cb);
@@ -761,31 +870,30 @@ ApiCall *AdminApiClient::createApiKey(const ApiKeyDraft &draft, Done<IssuedSecre
 ApiCall *AdminApiClient::updateApiKey(const QString &id, const QJsonObject &patch, Done<bool> done)
 {
     auto cb = acknowledged(std::move(done));
-    PK_REQUIRE(!id.isEmpty(), QStringLiteral("No API key id given."), cb);
-    return d->startSingle(write(Verb::Put, QString(QStringLiteral("/api-keys/") + segment(id)), patch), cb);
+    PK_SEGMENT(key, id, QStringLiteral("API key id"), cb);
+    return d->startSingle(write(Verb::Put, QString(QStringLiteral("/api-keys/") + key), patch), cb);
 }
 
 ApiCall *AdminApiClient::rotateApiKey(const QString &id, std::optional<qint64> transitionMs,
                                       Done<IssuedSecret> done)
 {
-    auto cb = single<IssuedSecret>(
-        std::move(done), [id](const QJsonObject &o, IssuedSecret *out) { return secretFrom(o, id, out); });
-    PK_REQUIRE(!id.isEmpty(), QStringLiteral("No API key id given."), cb);
+    auto cb = single<IssuedSecret>(std::move(done), [id](const QJsonObject &o, IssuedSecret *out) {
+        return secretFrom(o, IdPolicy::Required, id, out);
+    });
+    PK_SEGMENT(key, id, QStringLiteral("API key id"), cb);
     std::optional<QJsonObject> body;
     if (transitionMs)
         body = QJsonObject{{QLatin1String("key_transition_period_ms"), double(*transitionMs)}};
     return d->startSingle(
-        write(Verb::Post, QString(QStringLiteral("/api-keys/") + segment(id) + QStringLiteral("/rotate")),
-              body),
-        cb, true);
+        write(Verb::Post, QString(QStringLiteral("/api-keys/") + key + QStringLiteral("/rotate")), body), cb,
+        true);
 }
 
 ApiCall *AdminApiClient::deleteApiKey(const QString &id, Done<bool> done)
 {
     auto cb = acknowledged(std::move(done));
-    PK_REQUIRE(!id.isEmpty(), QStringLiteral("No API key id given."), cb);
-    return d->startSingle(
-        write(Verb::Delete, QString(QStringLiteral("/api-keys/") + segment(id)), std::nullopt), cb);
+    PK_SEGMENT(key, id, QStringLiteral("API key id"), cb);
+    return d->startSingle(write(Verb::Delete, QString(QStringLiteral("/api-keys/") + key), std::nullopt), cb);
 }
 
 // --- Workspaces
@@ -799,8 +907,8 @@ ApiCall *AdminApiClient::listWorkspaces(Done<QList<Workspace>> done)
 ApiCall *AdminApiClient::getWorkspace(const QString &idOrSlug, Done<Workspace> done)
 {
     auto cb = object<Workspace>(std::move(done));
-    PK_REQUIRE(!idOrSlug.isEmpty(), QStringLiteral("No workspace given."), cb);
-    return d->startSingle(get(QString(QStringLiteral("/admin/workspaces/") + segment(idOrSlug))), cb);
+    PK_SEGMENT(ws, idOrSlug, QStringLiteral("workspace"), cb);
+    return d->startSingle(get(QString(QStringLiteral("/admin/workspaces/") + ws)), cb);
 }
 
 ApiCall *AdminApiClient::createWorkspace(const WorkspaceDraft &draft, Done<Workspace> done)
@@ -813,22 +921,20 @@ ApiCall *AdminApiClient::createWorkspace(const WorkspaceDraft &draft, Done<Works
 ApiCall *AdminApiClient::updateWorkspace(const QString &idOrSlug, const QJsonObject &patch, Done<bool> done)
 {
     auto cb = acknowledged(std::move(done));
-    PK_REQUIRE(!idOrSlug.isEmpty(), QStringLiteral("No workspace given."), cb);
-    return d->startSingle(
-        write(Verb::Put, QString(QStringLiteral("/admin/workspaces/") + segment(idOrSlug)), patch), cb);
+    PK_SEGMENT(ws, idOrSlug, QStringLiteral("workspace"), cb);
+    return d->startSingle(write(Verb::Put, QString(QStringLiteral("/admin/workspaces/") + ws), patch), cb);
 }
 
 ApiCall *AdminApiClient::deleteWorkspace(const QString &idOrSlug, const QString &name, bool force,
                                          Done<bool> done)
 {
     auto cb = acknowledged(std::move(done));
-    PK_REQUIRE(!idOrSlug.isEmpty(), QStringLiteral("No workspace given."), cb);
+    PK_SEGMENT(ws, idOrSlug, QStringLiteral("workspace"), cb);
     PK_REQUIRE(!name.isEmpty(), QStringLiteral("Deleting a workspace needs its name."), cb);
     QJsonObject body{{QLatin1String("name"), name}};
     if (force)
         body.insert(QLatin1String("force_delete"), true);
-    return d->startSingle(
-        write(Verb::Delete, QString(QStringLiteral("/admin/workspaces/") + segment(idOrSlug)), body), cb);
+    return d->startSingle(write(Verb::Delete, QString(QStringLiteral("/admin/workspaces/") + ws), body), cb);
 }
 
 // --- Members
@@ -851,16 +957,16 @@ ApiCall *AdminApiClient::listWorkspaceMembers(const QString &workspace, const Me
         }
         inner(e, filled);
     };
-    if (workspace.isEmpty())
-        return d->refuse(invalid(QStringLiteral("No workspace given.")), {}, cb);
+    QString ws;
+    if (const ApiError e = wire::pathSegment(workspace, QStringLiteral("workspace"), &ws); e.isError())
+        return d->refuse(e, {}, cb);
     QUrlQuery query;
     if (!filter.role.isEmpty())
         query.addQueryItem(QStringLiteral("role"), filter.role);
     if (!filter.email.isEmpty())
         query.addQueryItem(QStringLiteral("email"), filter.email);
     return d->startList(
-        get(QString(QStringLiteral("/admin/workspaces/") + segment(workspace) + QStringLiteral("/users")),
-            query),
+        get(QString(QStringLiteral("/admin/workspaces/") + ws + QStringLiteral("/users")), query),
         wire::PagingStyle::SnakeCase, QLatin1String("data"), cb);
 }
 
@@ -868,16 +974,15 @@ ApiCall *AdminApiClient::addWorkspaceMembers(const QString &workspace, const QLi
                                              Done<bool> done)
 {
     auto cb = acknowledged(std::move(done));
-    PK_REQUIRE(!workspace.isEmpty(), QStringLiteral("No workspace given."), cb);
+    PK_SEGMENT(ws, workspace, QStringLiteral("workspace"), cb);
     PK_REQUIRE(!grants.isEmpty(), QStringLiteral("Choose at least one user to add."), cb);
     QJsonArray users;
     for (const MemberGrant &g : grants)
         users.append(QJsonObject{{QLatin1String("id"), g.userId}, {QLatin1String("role"), g.role}});
-    return d->startSingle(
-        write(Verb::Post,
-              QString(QStringLiteral("/admin/workspaces/") + segment(workspace) + QStringLiteral("/users")),
-              QJsonObject{{QLatin1String("users"), users}}),
-        cb);
+    return d->startSingle(write(Verb::Post,
+                                QString(QStringLiteral("/admin/workspaces/") + ws + QStringLiteral("/users")),
+                                QJsonObject{{QLatin1String("users"), users}}),
+                          cb);
 }
 
 ApiCall *AdminApiClient::getWorkspaceMember(const QString &workspace, const QString &userId,
@@ -889,35 +994,37 @@ ApiCall *AdminApiClient::getWorkspaceMember(const QString &workspace, const QStr
             out->id = userId;
         return ApiError{};
     });
-    PK_REQUIRE(!workspace.isEmpty() && !userId.isEmpty(), QStringLiteral("No workspace or user given."), cb);
-    return d->startSingle(get(QString(QStringLiteral("/admin/workspaces/") + segment(workspace) +
-                                      QStringLiteral("/users/") + segment(userId))),
-                          cb);
+    PK_SEGMENT(ws, workspace, QStringLiteral("workspace"), cb);
+    PK_SEGMENT(user, userId, QStringLiteral("user id"), cb);
+    return d->startSingle(
+        get(QString(QStringLiteral("/admin/workspaces/") + ws + QStringLiteral("/users/") + user)), cb);
 }
 
 ApiCall *AdminApiClient::updateWorkspaceMember(const QString &workspace, const QString &userId,
                                                const QString &role, Done<bool> done)
 {
     auto cb = acknowledged(std::move(done));
-    PK_REQUIRE(!workspace.isEmpty() && !userId.isEmpty(), QStringLiteral("No workspace or user given."), cb);
+    PK_SEGMENT(ws, workspace, QStringLiteral("workspace"), cb);
+    PK_SEGMENT(user, userId, QStringLiteral("user id"), cb);
     PK_REQUIRE(!role.isEmpty(), QStringLiteral("Choose a workspace role."), cb);
-    return d->startSingle(write(Verb::Put,
-                                QString(QStringLiteral("/admin/workspaces/") + segment(workspace) +
-                                        QStringLiteral("/users/") + segment(userId)),
-                                QJsonObject{{QLatin1String("role"), role}}),
-                          cb);
+    return d->startSingle(
+        write(Verb::Put,
+              QString(QStringLiteral("/admin/workspaces/") + ws + QStringLiteral("/users/") + user),
+              QJsonObject{{QLatin1String("role"), role}}),
+        cb);
 }
 
 ApiCall *AdminApiClient::removeWorkspaceMember(const QString &workspace, const QString &userId,
                                                Done<bool> done)
 {
     auto cb = acknowledged(std::move(done));
-    PK_REQUIRE(!workspace.isEmpty() && !userId.isEmpty(), QStringLiteral("No workspace or user given."), cb);
-    return d->startSingle(write(Verb::Delete,
-                                QString(QStringLiteral("/admin/workspaces/") + segment(workspace) +
-                                        QStringLiteral("/users/") + segment(userId)),
-                                std::nullopt),
-                          cb);
+    PK_SEGMENT(ws, workspace, QStringLiteral("workspace"), cb);
+    PK_SEGMENT(user, userId, QStringLiteral("user id"), cb);
+    return d->startSingle(
+        write(Verb::Delete,
+              QString(QStringLiteral("/admin/workspaces/") + ws + QStringLiteral("/users/") + user),
+              std::nullopt),
+        cb);
 }
 
 // --- Users and invites
@@ -931,19 +1038,19 @@ ApiCall *AdminApiClient::listUsers(Done<QList<User>> done)
 ApiCall *AdminApiClient::getUser(const QString &userId, Done<User> done)
 {
     auto cb = object<User>(std::move(done));
-    PK_REQUIRE(!userId.isEmpty(), QStringLiteral("No user given."), cb);
-    return d->startSingle(get(QString(QStringLiteral("/admin/users/") + segment(userId))), cb);
+    PK_SEGMENT(user, userId, QStringLiteral("user id"), cb);
+    return d->startSingle(get(QString(QStringLiteral("/admin/users/") + user)), cb);
 }
 
 ApiCall *AdminApiClient::updateUserRole(const QString &userId, const QString &role, Done<bool> done)
 {
     auto cb = acknowledged(std::move(done));
-    PK_REQUIRE(!userId.isEmpty(), QStringLiteral("No user given."), cb);
+    PK_SEGMENT(user, userId, QStringLiteral("user id"), cb);
     PK_REQUIRE(role == QLatin1String("admin") || role == QLatin1String("member"),
                QStringLiteral("An organisation role can be changed only to admin or member; ownership "
                               "cannot be assigned."),
                cb);
-    return d->startSingle(write(Verb::Put, QString(QStringLiteral("/admin/users/") + segment(userId)),
+    return d->startSingle(write(Verb::Put, QString(QStringLiteral("/admin/users/") + user),
                                 QJsonObject{{QLatin1String("role"), role}}),
                           cb);
 }
@@ -951,9 +1058,9 @@ ApiCall *AdminApiClient::updateUserRole(const QString &userId, const QString &ro
 ApiCall *AdminApiClient::removeUser(const QString &userId, Done<bool> done)
 {
     auto cb = acknowledged(std::move(done));
-    PK_REQUIRE(!userId.isEmpty(), QStringLiteral("No user given."), cb);
-    return d->startSingle(
-        write(Verb::Delete, QString(QStringLiteral("/admin/users/") + segment(userId)), std::nullopt), cb);
+    PK_SEGMENT(user, userId, QStringLiteral("user id"), cb);
+    return d->startSingle(write(Verb::Delete, QString(QStringLiteral("/admin/users/") + user), std::nullopt),
+                          cb);
 }
 
 ApiCall *AdminApiClient::createInvite(const InviteDraft &draft, Done<InviteLink> done)
@@ -973,29 +1080,27 @@ ApiCall *AdminApiClient::listInvites(Done<QList<Invite>> done)
 ApiCall *AdminApiClient::getInvite(const QString &inviteId, Done<Invite> done)
 {
     auto cb = object<Invite>(std::move(done));
-    PK_REQUIRE(!inviteId.isEmpty(), QStringLiteral("No invite given."), cb);
-    return d->startSingle(get(QString(QStringLiteral("/admin/users/invites/") + segment(inviteId))), cb);
+    PK_SEGMENT(invite, inviteId, QStringLiteral("invite id"), cb);
+    return d->startSingle(get(QString(QStringLiteral("/admin/users/invites/") + invite)), cb);
 }
 
 ApiCall *AdminApiClient::deleteInvite(const QString &inviteId, Done<bool> done)
 {
     auto cb = acknowledged(std::move(done));
-    PK_REQUIRE(!inviteId.isEmpty(), QStringLiteral("No invite given."), cb);
-    return d->startSingle(write(Verb::Delete,
-                                QString(QStringLiteral("/admin/users/invites/") + segment(inviteId)),
-                                std::nullopt),
-                          cb);
+    PK_SEGMENT(invite, inviteId, QStringLiteral("invite id"), cb);
+    return d->startSingle(
+        write(Verb::Delete, QString(QStringLiteral("/admin/users/invites/") + invite), std::nullopt), cb);
 }
 
 ApiCall *AdminApiClient::resendInvite(const QString &inviteId, Done<InviteLink> done)
 {
     auto cb = single<InviteLink>(std::move(done), linkFrom);
-    PK_REQUIRE(!inviteId.isEmpty(), QStringLiteral("No invite given."), cb);
-    return d->startSingle(write(Verb::Post,
-                                QString(QStringLiteral("/admin/users/invites/") + segment(inviteId) +
-                                        QStringLiteral("/resend")),
-                                std::nullopt),
-                          cb);
+    PK_SEGMENT(invite, inviteId, QStringLiteral("invite id"), cb);
+    return d->startSingle(
+        write(Verb::Post,
+              QString(QStringLiteral("/admin/users/invites/") + invite + QStringLiteral("/resend")),
+              std::nullopt),
+        cb);
 }
 
 // --- Audit logs
@@ -1040,5 +1145,6 @@ ApiCall *AdminApiClient::listAuditLogs(const AuditLogQuery &q, Done<QList<AuditL
 }
 
 #undef PK_REQUIRE
+#undef PK_SEGMENT
 
 } // namespace pk

@@ -157,8 +157,18 @@ private:
 ///    (dropped connection, timeout) ends with ApiError::OutcomeUnknown: re-list to see whether it was
 ///    applied. Only a refused connection or unknown host (nothing sent) gives Network. PUT and DELETE are
 ///    never retried automatically: the caller asks the user and calls again.
-///  - Every request has a transfer timeout (timeoutMs). Redirects are followed only to the same origin
-///    (scheme, host, port), so `x-portkey-api-key` never reaches another host.
+///  - Every request has a transfer timeout (timeoutMs: the longest silence) and an overall deadline
+///    (totalTimeoutMs: the longest a whole attempt may take, so a server trickling one byte at a time cannot
+///    hold a call open); both end the attempt with ApiError::Timeout (OutcomeUnknown for a POST).
+///  - A reply larger than maxReplyBytes (by `Content-Length`, or while it arrives) is aborted and reported
+///    as ApiError::Parse (OutcomeUnknown for a POST), so a huge answer never fills memory.
+///  - A list reads at most wire::PageCollector::pageLimit() pages: one more than the first `total`
+///    implies, and never more than maxPages; a server offering more ends the call with ApiError::Parse.
+///  - Every id or slug placed in a request path passes wire::pathSegment(): empty, `.`, `..` and ids with
+///    `/`, `\`, `?`, `#`, `%` or control characters are refused (ApiError::Invalid) before anything is
+///    sent, so no id can turn a call into another endpoint.
+///  - Redirects are followed only to the same origin (scheme, host, port), so `x-portkey-api-key` never
+///    reaches another host.
 ///  - The key is held in memory only and never logged; log lines (category `pk.portkey`) carry method,
 ///    path, status and duration.
 class AdminApiClient : public QObject
@@ -167,11 +177,14 @@ class AdminApiClient : public QObject
 public:
     struct Options
     {
-        int timeoutMs = 30000;   ///< transfer timeout of each request, ms
-        int maxGetAttempts = 4;  ///< total attempts of a GET (1 = no retry)
-        int maxRetryAfterS = 60; ///< longest `Retry-After` the client waits, s; longer is reported
-        int pageSize = 100;      ///< page size of list calls (server maximum 100, ADMIN-API.md §1)
-        int baseBackoffMs = 500; ///< first retry delay without `Retry-After`, ms
+        int timeoutMs = 30000;       ///< transfer timeout of each request (longest silence), ms
+        int maxGetAttempts = 4;      ///< total attempts of a GET (1 = no retry)
+        int maxRetryAfterS = 60;     ///< longest `Retry-After` the client waits, s; longer is reported
+        int pageSize = 100;          ///< page size of list calls (server maximum 100, ADMIN-API.md §1)
+        int baseBackoffMs = 500;     ///< first retry delay without `Retry-After`, ms
+        int totalTimeoutMs = 120000; ///< overall deadline of one attempt (one request), ms
+        qint64 maxReplyBytes = 64 * 1024 * 1024; ///< largest reply body accepted, bytes (64 MiB)
+        int maxPages = 5000; ///< absolute page limit of one list (5,000 × 100 = 500,000 items)
     };
 
     explicit AdminApiClient(QObject *parent = nullptr);
@@ -184,8 +197,12 @@ public:
     /// loopback host (127.0.0.0/8, ::1, localhost); ApiError::Invalid for an empty or relative URL.
     ApiError setBaseUrl(const QUrl &url);
     QUrl baseUrl() const;
-    /// Sets the `x-portkey-api-key` sent with every request. Kept in memory only; never logged.
-    void setApiKey(const QByteArray &key);
+    /// Sets the `x-portkey-api-key` sent with every request. Kept in memory only; never logged. Leading and
+    /// trailing whitespace (a pasted line break) is removed. Returns ApiError::Invalid for a key that then
+    /// still holds anything but printable ASCII (a control character such as CR or LF, a space, a tab, or
+    /// a non-ASCII byte), since such a key could split the HTTP header; the previous key is wiped as well
+    /// then, so no request carries a stale credential. An empty key clears the key.
+    ApiError setApiKey(const QByteArray &key);
     /// The last 4 characters of the key, for display and logs ("…abcd"); empty when no key is set.
     QString apiKeyHint() const;
     void setOptions(const Options &o);
@@ -202,6 +219,10 @@ public:
     ApiCall *getApiKey(const QString &id, Done<ApiKey> done);
     /// Creates a key (`POST /api-keys/{type}/{sub-type}`, L17576). The secret is in the reply only once.
     /// Never retried; a lost reply gives ApiError::OutcomeUnknown. Invalid for KeyType::Unknown.
+    /// A success reply that carries the secret (`key`) but no `id` still means the key WAS created: the
+    /// result is ok() with the secret and an empty IssuedSecret::id; the caller re-lists the keys to learn
+    /// the id (it never creates again). A success reply without `key` is ApiError::Parse: the key may
+    /// exist without a secret the app received.
     ApiCall *createApiKey(const ApiKeyDraft &draft, Done<IssuedSecret> done);
     /// Updates a key (`PUT /api-keys/{id}`, L18010) with `patch` (UpdateApiKeyObject, L35029; `null`
     /// clears a field, `reset_usage: true` reactivates an exhausted key). Reply `{}` → `true`.

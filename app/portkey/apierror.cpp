@@ -26,13 +26,13 @@ QString httpText(const ApiError &e)
 {
     const QString code = e.code.toUpper();
     if (code == QLatin1String("AB01") || (code.isEmpty() && e.httpStatus == 400))
-        return withServerMessage(QStringLiteral("Portkey rejected the request as invalid. Check the "
-                                                "highlighted values and try again."),
+        return withServerMessage(QStringLiteral("Portkey rejected the request as invalid. Correct the "
+                                                "value it names and try again."),
                                  e.message);
     if (code == QLatin1String("AB05") || e.httpStatus == 401)
         return withServerMessage(QStringLiteral("Portkey did not accept this profile's API key: it is "
-                                                "invalid, expired or revoked. Enter a valid key in the "
-                                                "profile settings."),
+                                                "invalid, expired or revoked. Store a valid key for "
+                                                "this profile."),
                                  e.message);
     if (code == QLatin1String("AB03") || e.httpStatus == 403)
         return withServerMessage(QStringLiteral("This API key is not allowed to do that: a scope is "

@@ -13,9 +13,10 @@ struct ApiError
     {
         None,           ///< no error
         Network,        ///< connection refused/reset, DNS, TLS: the request may or may not have arrived
-        Timeout,        ///< no complete answer within the request's timeout
+        Timeout,        ///< no complete answer within the transfer timeout or the overall deadline
         Http,           ///< the server answered with a 4xx/5xx status
-        Parse,          ///< the answer was not the JSON the spec promises
+        Parse,          ///< the answer was not the JSON the spec promises, was too large, or a list
+                        ///< offered more pages than its `total` allows (AdminApiClient::Options)
         Cancelled,      ///< cancelled by the app (window closed, profile changed)
         InsecureUrl,    ///< not https and not loopback: refused before sending
         OutcomeUnknown, ///< a write whose reply was lost: it may have been applied; re-list to find out

@@ -46,6 +46,37 @@ ApiError checkBaseUrl(const QUrl &url)
     return e;
 }
 
+ApiError pathSegment(const QString &value, const QString &what, QString *encoded)
+{
+    encoded->clear();
+    bool bad = value.isEmpty() || value == QLatin1String(".") || value == QLatin1String("..");
+    QString shown;
+    for (const QChar c : value) {
+        const bool control = c.category() == QChar::Other_Control || c.category() == QChar::Separator_Line ||
+                             c.category() == QChar::Separator_Paragraph;
+        if (control || c == QLatin1Char('/') || c == QLatin1Char('\\') || c == QLatin1Char('?') ||
+            c == QLatin1Char('#') || c == QLatin1Char('%'))
+            bad = true;
+        if (control)
+            shown += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
+        else
+            shown += c;
+    }
+    if (!bad) {
+        *encoded = QString::fromLatin1(QUrl::toPercentEncoding(value));
+        return {};
+    }
+    ApiError e;
+    e.kind = ApiError::Kind::Invalid;
+    e.message =
+        value.isEmpty()
+            ? QStringLiteral("No %1 given.").arg(what)
+            : QStringLiteral("The %1 \"%2\" is not valid: an id cannot be \".\" or \"..\", or hold /, \\, "
+                             "?, #, % or control characters.")
+                  .arg(what, shown.size() > 80 ? QString(shown.left(80) + QStringLiteral("…")) : shown);
+    return e;
+}
+
 static int effectivePort(const QUrl &u)
 {
     const QString scheme = u.scheme().toLower();
@@ -232,13 +263,26 @@ void setPageQuery(QUrlQuery &query, PagingStyle style, int page, int pageSize)
     query.addQueryItem(sizeKey, QString::number(pageSize));
 }
 
-PageCollector::PageCollector(int pageSize) : m_pageSize(std::max(pageSize, 1)) {}
+PageCollector::PageCollector(int pageSize, int maxPages)
+    : m_pageSize(std::max(pageSize, 1)), m_maxPages(std::max(maxPages, 1))
+{}
+
+int PageCollector::pageLimit() const
+{
+    if (m_firstTotal < 0)
+        return m_maxPages;
+    const qint64 implied = (qint64(m_firstTotal) + m_pageSize - 1) / m_pageSize + 1;
+    return int(std::min<qint64>(implied, m_maxPages));
+}
 
 PageCollector::Next PageCollector::addPage(const ListPage &page)
 {
     ++m_pages;
-    if (page.total >= 0)
+    if (page.total >= 0) {
         m_total = page.total;
+        if (m_firstTotal < 0)
+            m_firstTotal = page.total;
+    }
     int fresh = 0;
     for (const QJsonObject &item : page.items) {
         const QString id = item.value(QLatin1String("id")).toString();
@@ -258,6 +302,8 @@ PageCollector::Next PageCollector::addPage(const ListPage &page)
         return Next::StoppedOnRepeat;
     if (m_total >= 0 && count() >= m_total)
         return Next::Complete;
+    if (m_pages >= pageLimit())
+        return Next::TooManyPages;
     return Next::More;
 }
 

@@ -25,6 +25,16 @@ ApiError checkBaseUrl(const QUrl &url);
 /// followed only then, so `x-portkey-api-key` never goes to another origin.
 bool sameOrigin(const QUrl &a, const QUrl &b);
 
+/// Checks one id or slug that becomes a segment of a request path (`/api-keys/{id}`,
+/// `/admin/workspaces/{id}`, `…/users/{userId}`, `/admin/users/{id}`, `/admin/users/invites/{id}`) and
+/// percent-encodes it (RFC 3986 §2.1; every byte but the unreserved characters). Refuses, with
+/// ApiError::Invalid whose message names `what` and the value (control characters and line separators shown
+/// as `\uXXXX`, at most 80 characters), an empty value, `.` and `..` (dot segments that would move the
+/// request to another endpoint, RFC 3986 §5.2.4), and any value holding `/`, `\`, `?`,
+/// `#`, `%` or a control character; `*encoded` is left empty then. Ids and slugs of the Admin API are uuids
+/// and short names (ADMIN-API.md §2, §4, §5), so none of these ever appears in a real one.
+ApiError pathSegment(const QString &value, const QString &what, QString *encoded);
+
 /// Parses a `Retry-After` header value (RFC 9110 §10.2.3): delay-seconds ("120") or an HTTP date
 /// ("Wed, 21 Oct 2026 07:28:00 GMT", also the RFC 850 and asctime forms), relative to `nowUtc`. Returns
 /// whole seconds ≥ 0 (a date is rounded up so a retry never comes early; a date in the past gives 0),
@@ -73,18 +83,25 @@ void setPageQuery(QUrlQuery &query, PagingStyle style, int page, int pageSize);
 
 /// Collects the pages of one list: deduplicates by `id`, and says when to stop. Stops when the server's
 /// `total` is reached, on a short or empty page, or, with a warning, on a page that brings no new id
-/// (a server that ignores paging would otherwise loop forever).
+/// (a server that ignores paging would otherwise loop forever). A server that keeps sending new ids is
+/// stopped by the page limit (pageLimit()): one page more than the first `total` reported implies
+/// (ceil(total / pageSize) + 1, room for items added while paging), and never more than `maxPages`.
 class PageCollector
 {
 public:
     enum class Next
     {
-        More,           ///< ask for the next page
-        Complete,       ///< every item was read
-        StoppedOnRepeat ///< the page repeated ids already seen: stopped instead of looping
+        More,            ///< ask for the next page
+        Complete,        ///< every item was read
+        StoppedOnRepeat, ///< the page repeated ids already seen: stopped instead of looping
+        TooManyPages     ///< the page limit was reached and the server still offers more: report an error
     };
 
-    explicit PageCollector(int pageSize);
+    /// Default absolute page limit: 5,000 pages of 100 = 500,000 items, far above any organisation.
+    static constexpr int kDefaultMaxPages = 5000;
+
+    /// `pageSize` is the page size asked for (≥ 1); `maxPages` the absolute page limit (≥ 1).
+    explicit PageCollector(int pageSize, int maxPages = kDefaultMaxPages);
 
     /// Adds one page and returns what to do next. Items without an `id` are kept but cannot be deduplicated.
     Next addPage(const ListPage &page);
@@ -97,9 +114,14 @@ public:
     int pages() const { return m_pages; }
     /// Items dropped because their id had been seen already.
     int duplicates() const { return m_duplicates; }
+    /// The most pages this list may take: min(maxPages, ceil(first total / pageSize) + 1), or maxPages
+    /// while no `total` was reported.
+    int pageLimit() const;
 
 private:
     int m_pageSize;
+    int m_maxPages;
+    int m_firstTotal = -1;
     int m_total = -1;
     int m_pages = 0;
     int m_duplicates = 0;

@@ -53,6 +53,10 @@ private slots:
     void pagingStopsOnShortOrEmptyPage();
     void pagingDeduplicates();
     void pagingStopsOnRepeatedPage();
+    void pagingStopsAtPageLimit();
+    void pathSegmentRefuses_data();
+    void pathSegmentRefuses();
+    void pathSegmentEncodes();
     void pageQueryStyles();
     void keyHintAndRedaction();
     void userTextForEveryKind();
@@ -311,6 +315,83 @@ void TestWire::pagingStopsOnRepeatedPage()
     QCOMPARE(c.addPage(pageOf(idRange(0, 3), 100)), PageCollector::Next::More);
     QCOMPARE(c.addPage(pageOf(idRange(0, 3), 100)), PageCollector::Next::StoppedOnRepeat);
     QCOMPARE(c.count(), 3);
+}
+
+void TestWire::pagingStopsAtPageLimit()
+{
+    // Fresh ids on every full page while `total` promises 7 items in pages of 3: 3 pages are implied, one
+    // more is allowed (items added while paging), then the collector gives up instead of reading forever.
+    PageCollector c(3);
+    QCOMPARE(c.pageLimit(), PageCollector::kDefaultMaxPages);
+    QCOMPARE(c.addPage(pageOf(idRange(0, 3), 7)), PageCollector::Next::More);
+    QCOMPARE(c.pageLimit(), 4);
+    // A `total` that grows with every page does not raise the limit: the first one counts.
+    QCOMPARE(c.addPage(pageOf(idRange(3, 3), 1000)), PageCollector::Next::More);
+    QCOMPARE(c.addPage(pageOf(idRange(6, 3), 1000)), PageCollector::Next::More);
+    QCOMPARE(c.addPage(pageOf(idRange(9, 3), 1000)), PageCollector::Next::TooManyPages);
+    QCOMPARE(c.pages(), 4);
+
+    // Without any `total`, the absolute limit applies.
+    PageCollector d(2, 5);
+    for (int page = 0; page < 4; ++page)
+        QCOMPARE(d.addPage(pageOf(idRange(page * 2, 2))), PageCollector::Next::More);
+    QCOMPARE(d.addPage(pageOf(idRange(8, 2))), PageCollector::Next::TooManyPages);
+
+    // A list that ends on its own within the limit is complete, even on the last allowed page.
+    PageCollector e(2, 5);
+    for (int page = 0; page < 4; ++page)
+        QCOMPARE(e.addPage(pageOf(idRange(page * 2, 2))), PageCollector::Next::More);
+    QCOMPARE(e.addPage(pageOf(idRange(8, 1))), PageCollector::Next::Complete);
+}
+
+void TestWire::pathSegmentRefuses_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("empty") << QString() << QString();
+    QTest::newRow("dot") << QStringLiteral(".") << QStringLiteral("\".\"");
+    QTest::newRow("dot-dot") << QStringLiteral("..") << QStringLiteral("\"..\"");
+    QTest::newRow("slash") << QStringLiteral("a/b") << QStringLiteral("\"a/b\"");
+    QTest::newRow("dot-dot-slash") << QStringLiteral("../admin/users") << QStringLiteral("../admin/users");
+    QTest::newRow("backslash") << QStringLiteral("..\\users") << QStringLiteral("..\\users");
+    QTest::newRow("question") << QStringLiteral("k?workspace_id=x") << QStringLiteral("k?workspace_id=x");
+    QTest::newRow("hash") << QStringLiteral("k#x") << QStringLiteral("k#x");
+    QTest::newRow("percent") << QStringLiteral("%2e%2e") << QStringLiteral("%2e%2e");
+    QTest::newRow("crlf") << QStringLiteral("k\r\nX-Evil: 1") << QStringLiteral("k\\u000d\\u000aX-Evil: 1");
+    QTest::newRow("nul") << QString(QStringLiteral("k") + QChar(0)) << QStringLiteral("k\\u0000");
+    QTest::newRow("del") << QString(QStringLiteral("k") + QChar(0x7f)) << QStringLiteral("k\\u007f");
+    QTest::newRow("line separator") << QString(QStringLiteral("k") + QChar(0x2028))
+                                    << QStringLiteral("k\\u2028");
+}
+
+void TestWire::pathSegmentRefuses()
+{
+    QFETCH(QString, value);
+    QFETCH(QString, shown);
+    QString encoded = QStringLiteral("left over");
+    const ApiError e = pathSegment(value, QStringLiteral("API key id"), &encoded);
+    QCOMPARE(e.kind, ApiError::Kind::Invalid);
+    QVERIFY(encoded.isEmpty());
+    QVERIFY2(e.message.contains(QStringLiteral("API key id")), qPrintable(e.message));
+    QVERIFY2(e.message.contains(shown), qPrintable(e.message));
+    for (const QChar c : e.message)
+        QVERIFY2(c.category() != QChar::Other_Control, qPrintable(e.message));
+    QCOMPARE(e.userText(), e.message);
+}
+
+void TestWire::pathSegmentEncodes()
+{
+    QString encoded;
+    QVERIFY(
+        !pathSegment(QStringLiteral("0f8e2f4c-1b7a-4c1e-9a55-3a2b9b1c7d10"), QStringLiteral("id"), &encoded)
+             .isError());
+    QCOMPARE(encoded, QStringLiteral("0f8e2f4c-1b7a-4c1e-9a55-3a2b9b1c7d10"));
+    QVERIFY(!pathSegment(QStringLiteral("my team+ü"), QStringLiteral("workspace"), &encoded).isError());
+    QCOMPARE(encoded, QStringLiteral("my%20team%2B%C3%BC"));
+    // Dots inside a value are ordinary characters, not dot segments.
+    QVERIFY(!pathSegment(QStringLiteral("a..b"), QStringLiteral("id"), &encoded).isError());
+    QCOMPARE(encoded, QStringLiteral("a..b"));
+    QVERIFY(!pathSegment(QStringLiteral("..."), QStringLiteral("id"), &encoded).isError());
 }
 
 void TestWire::pageQueryStyles()
