@@ -6,17 +6,25 @@
 
 #include <qt6keychain/keychain.h>
 
+#ifdef PK_HAVE_SECRET_SERVICE
+#include <QDBusConnection>
+#include <QDBusMessage>
+#include <QDBusMetaType>
+#include <QDBusObjectPath>
+#include <QDBusPendingCallWatcher>
+#include <QDBusPendingReply>
+#include <QMap>
+#endif
+
 #include <memory>
 
 Q_LOGGING_CATEGORY(lcSecrets, "pk.secrets")
 
 namespace pk {
 
-namespace {
-
 // What one operation needs after start() returned: shared between the finished and the timeout handlers
 // so that exactly one of them delivers the result.
-struct PendingJob
+struct CredentialStore::PendingJob
 {
     CredentialStore::Callback callback;
     QString entry;
@@ -24,8 +32,6 @@ struct PendingJob
     QPointer<QTimer> timer;
     bool delivered = false;
 };
-
-} // namespace
 
 CredentialStore::CredentialStore(QObject *parent) : QObject(parent) {}
 
@@ -136,8 +142,10 @@ QString CredentialStore::userMessage(KeychainError error, const QString &entry)
         return tr("No keychain is available: no Secret Service is running. Start gnome-keyring or KWallet "
                   "(or log in to a desktop session), then retry.");
     case KeychainError::Locked:
-        return tr("Your keyring is locked or not set up. Unlock it, or create the default keyring, for "
-                  "example in \"Passwords and Keys\", then retry.");
+        return tr("Your keyring is locked, so \"%1\" can be neither read nor changed. Unlock it (log in to "
+                  "your desktop session, or open \"Passwords and Keys\" and unlock the login keyring), "
+                  "then retry; nothing was changed.")
+            .arg(entry);
     case KeychainError::Other:
         return tr("The keychain reported an error for \"%1\". See the details, then retry.").arg(entry);
     }
@@ -201,37 +209,83 @@ void CredentialStore::start(Op op, const QString &entry, const QByteArray &data,
     connect(job, &QKeychain::Job::finished, this, [this, pending, op](QKeychain::Job *finished) {
         if (pending->delivered)
             return;
-        pending->delivered = true;
-        if (pending->timer)
-            pending->timer->deleteLater();
-
         KeychainResult result;
         result.entry = pending->entry;
         result.error = classify(finished->error(), finished->errorString());
         if (op == Op::Remove && result.error == KeychainError::NotFound)
             result.error = KeychainError::None; // the entry is gone either way
-        if (result.ok()) {
-            if (op == Op::Read) {
-                QByteArray bytes = static_cast<QKeychain::ReadPasswordJob *>(finished)->binaryData();
-                result.secret = SecretBuffer::take(bytes);
-            }
-            qCDebug(lcSecrets).noquote() << "keychain" << opName(op) << "of" << result.entry << "done";
-        } else {
+        if (result.ok() && op == Op::Read) {
+            QByteArray bytes = static_cast<QKeychain::ReadPasswordJob *>(finished)->binaryData();
+            result.secret = SecretBuffer::take(bytes);
+        } else if (!result.ok()) {
             result.detail = finished->errorString();
-            result.message = userMessage(result.error, result.entry);
-            // The backend's text names entries and services, never values.
-            if (result.error == KeychainError::NotFound)
-                qCInfo(lcSecrets).noquote()
-                    << "keychain" << opName(op) << "of" << result.entry << ": no such entry";
-            else
-                qCWarning(lcSecrets).noquote() << "keychain" << opName(op) << "of" << result.entry
-                                               << "failed:" << finished->error() << result.detail;
         }
-        pending->callback(std::move(result));
+        // A locked collection hides its items: a read answers "not found" and a delete "done" while the
+        // entry stays. Only a locked-items check tells these apart from a real absence.
+        const bool mayHideLockedEntry =
+            (op == Op::Read && result.error == KeychainError::NotFound) || (op == Op::Remove && result.ok());
+        if (mayHideLockedEntry)
+            return checkLocked(pending, op, std::move(result));
+        deliver(pending, op, std::move(result));
     });
 
     timer->start(m_timeoutMs);
     job->start();
+}
+
+void CredentialStore::deliver(const std::shared_ptr<PendingJob> &pending, Op op, KeychainResult result)
+{
+    if (pending->delivered)
+        return;
+    pending->delivered = true;
+    if (pending->timer)
+        pending->timer->deleteLater();
+    if (result.ok()) {
+        qCDebug(lcSecrets).noquote() << "keychain" << opName(op) << "of" << result.entry << "done";
+    } else {
+        result.message = userMessage(result.error, result.entry);
+        // The backend's text names entries and services, never values.
+        if (result.error == KeychainError::NotFound)
+            qCInfo(lcSecrets).noquote()
+                << "keychain" << opName(op) << "of" << result.entry << ": no such entry";
+        else
+            qCWarning(lcSecrets).noquote() << "keychain" << opName(op) << "of" << result.entry
+                                           << "failed:" << int(result.error) << result.detail;
+    }
+    pending->callback(std::move(result));
+}
+
+void CredentialStore::checkLocked(const std::shared_ptr<PendingJob> &pending, Op op, KeychainResult result)
+{
+#ifdef PK_HAVE_SECRET_SERVICE
+    // org.freedesktop.Secret.Service.SearchItems(attributes) -> (unlocked, locked) object paths, with the
+    // attributes QtKeychain's libsecret backend stores: `server` = service name, `user` = entry name.
+    QDBusMessage call = QDBusMessage::createMethodCall(
+        QStringLiteral("org.freedesktop.secrets"), QStringLiteral("/org/freedesktop/secrets"),
+        QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("SearchItems"));
+    static const QMetaType registered = qDBusRegisterMetaType<QMap<QString, QString>>();
+    Q_UNUSED(registered)
+    const QMap<QString, QString> attributes{{QStringLiteral("server"), serviceName()},
+                                            {QStringLiteral("user"), result.entry}};
+    call << QVariant::fromValue(attributes);
+    auto *watcher =
+        new QDBusPendingCallWatcher(QDBusConnection::sessionBus().asyncCall(call, m_timeoutMs), this);
+    auto held = std::make_shared<KeychainResult>(std::move(result));
+    connect(watcher, &QDBusPendingCallWatcher::finished, this,
+            [this, pending, op, held](QDBusPendingCallWatcher *w) {
+                w->deleteLater();
+                const QDBusPendingReply<QList<QDBusObjectPath>, QList<QDBusObjectPath>> reply = *w;
+                // No answer (no Secret Service, another backend): the job's own result stands.
+                if (!reply.isError() && !reply.argumentAt<1>().isEmpty()) {
+                    held->secret.clear();
+                    held->error = KeychainError::Locked;
+                    held->detail = tr("The entry is in a locked keyring collection.");
+                }
+                deliver(pending, op, std::move(*held));
+            });
+#else
+    deliver(pending, op, std::move(result));
+#endif
 }
 
 } // namespace pk

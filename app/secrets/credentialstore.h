@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <functional>
+#include <memory>
 
 namespace pk {
 
@@ -18,7 +19,10 @@ enum class KeychainError
     Unavailable,  ///< no keychain backend: no session bus, no Secret Service, or no answer within the
                   ///< timeout (QKeychain::NoBackendAvailable, NotImplemented, D-Bus errors)
     Locked,       ///< the keyring is locked and could not be unlocked (no prompt could be shown), or
-                  ///< the default keyring does not exist yet
+                  ///< the default keyring does not exist yet. QtKeychain reports a locked collection as
+                  ///< AccessDenied (4) or OtherError (7) with a "locked" or "/collection/" text on write,
+                  ///< but as EntryNotFound on read and as success on delete (libsecret hides locked items):
+                  ///< those two are checked with Secret Service SearchItems and reported as Locked too
     Other         ///< anything else (QKeychain::OtherError, CouldNotDeleteEntry)
 };
 
@@ -65,14 +69,16 @@ public:
     int timeoutMs() const { return m_timeoutMs; }
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
-    /// Reads `entry`. On success `result.secret` holds the bytes; a missing entry gives NotFound.
+    /// Reads `entry`. On success `result.secret` holds the bytes; a missing entry gives NotFound, an entry
+    /// in a locked keyring Locked (never NotFound).
     void read(const QString &entry, Callback callback);
     /// Stores `secret` under `entry`, replacing any previous value. The bytes are handed to QtKeychain
     /// and not kept here.
     void write(const QString &entry, const SecretBuffer &secret, Callback callback);
     /// Same as above for bytes held in a QByteArray; the caller wipes its copy afterwards.
     void write(const QString &entry, const QByteArray &secret, Callback callback);
-    /// Deletes `entry`. Deleting a missing entry succeeds (the postcondition holds).
+    /// Deletes `entry`. Deleting a missing entry succeeds (the postcondition holds); an entry that stays
+    /// because its keyring is locked gives Locked.
     void remove(const QString &entry, Callback callback);
 
     /// Maps a QtKeychain error code (QKeychain::Error as int) and its text to a KeychainError; exposed
@@ -88,8 +94,14 @@ private:
         Write,
         Remove
     };
+    struct PendingJob;
     static QString opName(Op op);
     void start(Op op, const QString &entry, const QByteArray &data, Callback callback);
+    /// Hands `result` to the pending job's callback once (adds the user message and logs the outcome).
+    void deliver(const std::shared_ptr<PendingJob> &pending, Op op, KeychainResult result);
+    /// For a read that found nothing or a remove that succeeded: asks the Secret Service whether the entry
+    /// is still there in a locked collection (then the result becomes Locked), and delivers.
+    void checkLocked(const std::shared_ptr<PendingJob> &pending, Op op, KeychainResult result);
 
     int m_timeoutMs = 10000;
 };

@@ -1,7 +1,11 @@
 #include "storage/profilestore.h"
 
+#include <QDir>
+#include <QFileInfo>
+#include <QLockFile>
 #include <QLoggingCategory>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QUrl>
 #include <QUuid>
 
@@ -39,14 +43,6 @@ void setError(QString *error, const QString &text)
         *error = text;
 }
 
-bool isHttpUrl(const QString &text)
-{
-    const QUrl url(text, QUrl::StrictMode);
-    const QString scheme = url.scheme().toLower();
-    return url.isValid() && (scheme == QLatin1String("http") || scheme == QLatin1String("https")) &&
-           !url.host().isEmpty();
-}
-
 } // namespace
 
 class ProfileStore::Private
@@ -54,6 +50,45 @@ class ProfileStore::Private
 public:
     explicit Private(QSettings *s) : settings(s) {}
     std::unique_ptr<QSettings> settings;
+    int lockTimeoutMs = 5000;
+
+    QString lockPath() const
+    {
+        const QFileInfo file(settings->fileName());
+        if (file.isAbsolute()) // an INI or .conf file (Linux, --config, tests)
+            return QString(file.absoluteFilePath() + QStringLiteral(".profiles.lock"));
+        // The Windows registry or macOS defaults: a lock file in the app's config folder.
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation);
+        QDir().mkpath(dir);
+        return QDir(dir).filePath(QStringLiteral("profiles.lock"));
+    }
+
+    // Runs `change` while holding the cross-process lock, between a re-read of the settings file and a
+    // write of it. `change` returns false (with `error` set) to write nothing.
+    template <typename Change> bool locked(QString *error, Change change)
+    {
+        QDir().mkpath(QFileInfo(lockPath()).absolutePath());
+        QLockFile lock(lockPath());
+        lock.setStaleLockTime(30000);
+        if (!lock.tryLock(lockTimeoutMs)) {
+            setError(error,
+                     QObject::tr("Another Portkey Key Manager is changing the profiles (lock file %1); "
+                                 "try again in a moment.")
+                         .arg(lockPath()));
+            return false;
+        }
+        settings->sync(); // re-read what other processes wrote
+        if (!change())
+            return false;
+        settings->sync();
+        if (settings->status() != QSettings::NoError) {
+            setError(error, QObject::tr("The settings file %1 could not be written. Check its folder's "
+                                        "permissions.")
+                                .arg(settings->fileName()));
+            return false;
+        }
+        return true;
+    }
 
     void write(const Profile &p)
     {
@@ -85,10 +120,8 @@ public:
             setError(error, QObject::tr("A profile needs a name."));
             return false;
         }
-        if (!isHttpUrl(p.baseUrl)) {
-            setError(error, QObject::tr("\"%1\" is not an http(s) URL; enter the control plane's base URL, "
-                                        "e.g. %2.")
-                                .arg(p.baseUrl, portkeyCloudUrl()));
+        if (const QString problem = baseUrlProblem(p.baseUrl); !problem.isEmpty()) {
+            setError(error, problem);
             return false;
         }
         if (!nameOwner(p.name.trimmed(), p.id).isEmpty()) {
@@ -114,6 +147,31 @@ ProfileStore::~ProfileStore() = default;
 QString ProfileStore::fileName() const
 {
     return d->settings->fileName();
+}
+
+QString ProfileStore::baseUrlProblem(const QString &text)
+{
+    const QUrl url(text.trimmed(), QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")) ||
+        url.host().isEmpty())
+        return QObject::tr(
+                   "The server URL is not an http(s) URL; enter the control plane's base URL, e.g. %1.")
+            .arg(portkeyCloudUrl());
+    if (!url.userInfo().isEmpty() || text.contains(QLatin1Char('@')))
+        return QObject::tr("The server URL contains a user name or password (user:password@); remove it. "
+                           "The API key is entered separately and kept in the system keychain.");
+    if (url.hasQuery() || url.hasFragment())
+        return QObject::tr(
+                   "The server URL contains a query (?…) or fragment (#…), which could carry a secret "
+                   "into the settings file; enter only the base URL, e.g. %1.")
+            .arg(portkeyCloudUrl());
+    return QString();
+}
+
+void ProfileStore::setLockTimeoutMs(int ms)
+{
+    d->lockTimeoutMs = ms;
 }
 
 QList<Profile> ProfileStore::profiles() const
@@ -159,42 +217,59 @@ QString ProfileStore::add(Profile p, QString *error)
         setError(error, QObject::tr("A profile id cannot contain slashes."));
         return QString();
     }
-    if (profile(p.id)) {
-        setError(error, QObject::tr("A profile with id %1 exists already.").arg(p.id));
+    p.baseUrl = p.baseUrl.trimmed();
+    const bool added = d->locked(error, [this, &p, error] {
+        if (profile(p.id)) {
+            setError(error, QObject::tr("A profile with id %1 exists already.").arg(p.id));
+            return false;
+        }
+        if (!d->validate(p, error))
+            return false;
+        p.name = p.name.trimmed();
+        d->write(p);
+        return true;
+    });
+    if (!added)
         return QString();
-    }
-    if (!d->validate(p, error))
-        return QString();
-    p.name = p.name.trimmed();
-    d->write(p);
     qCInfo(lcStorage).noquote() << "added profile" << p.id << p.name;
     return p.id;
 }
 
 bool ProfileStore::update(const Profile &p, QString *error)
 {
-    if (!profile(p.id)) {
-        setError(error, QObject::tr("There is no profile with id %1.").arg(p.id));
-        return false;
-    }
-    if (!d->validate(p, error))
-        return false;
     Profile stored = p;
     stored.name = p.name.trimmed();
-    d->write(stored);
-    qCInfo(lcStorage).noquote() << "updated profile" << p.id << stored.name;
-    return true;
+    stored.baseUrl = p.baseUrl.trimmed();
+    const bool updated = d->locked(error, [this, &stored, error] {
+        if (!profile(stored.id)) {
+            setError(error, QObject::tr("There is no profile with id %1.").arg(stored.id));
+            return false;
+        }
+        if (!d->validate(stored, error))
+            return false;
+        d->write(stored);
+        return true;
+    });
+    if (updated)
+        qCInfo(lcStorage).noquote() << "updated profile" << p.id << stored.name;
+    return updated;
 }
 
-bool ProfileStore::remove(const QString &id)
+bool ProfileStore::remove(const QString &id, QString *error)
 {
-    if (!profile(id))
-        return false;
-    d->settings->remove(QString(profilesGroup + QLatin1Char('/') + id));
-    if (d->settings->value(keyLastUsed).toString() == id)
-        d->settings->remove(keyLastUsed);
-    qCInfo(lcStorage).noquote() << "removed profile" << id;
-    return true;
+    const bool removed = d->locked(error, [this, &id, error] {
+        if (!profile(id)) {
+            setError(error, QObject::tr("There is no profile with id %1.").arg(id));
+            return false;
+        }
+        d->settings->remove(QString(profilesGroup + QLatin1Char('/') + id));
+        if (d->settings->value(keyLastUsed).toString() == id)
+            d->settings->remove(keyLastUsed);
+        return true;
+    });
+    if (removed)
+        qCInfo(lcStorage).noquote() << "removed profile" << id;
+    return removed;
 }
 
 QString ProfileStore::lastUsed() const

@@ -108,6 +108,18 @@ Statement &Statement::bind(int index, const QString &text)
     return *this;
 }
 
+Statement &Statement::bindUtf8(int index, const QByteArray &utf8)
+{
+    if (utf8.isNull())
+        return bindNull(index);
+    const int rc = sqlite3_bind_text(m_stmt, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK) {
+        m_failed = true;
+        m_db->fail(rc, QStringLiteral("bind text"));
+    }
+    return *this;
+}
+
 Statement &Statement::bind(int index, qint64 value)
 {
     const int rc = sqlite3_bind_int64(m_stmt, index, value);
@@ -166,6 +178,14 @@ QString Statement::columnText(int column) const
         return QString();
     const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
     return QString::fromUtf8(text, sqlite3_column_bytes(m_stmt, column));
+}
+
+QByteArray Statement::columnUtf8View(int column) const
+{
+    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
+    if (text == nullptr)
+        return QByteArray();
+    return QByteArray::fromRawData(text, sqlite3_column_bytes(m_stmt, column));
 }
 
 qint64 Statement::columnInt64(int column) const
@@ -247,6 +267,9 @@ bool Database::open(const QString &path, const SecretBuffer &rawKey, bool create
         return false;
     }
     sqlite3_extended_result_codes(m_db, 1);
+    // Before the first read (the key probe below): another process writing the cache must make this one
+    // wait up to 2 s, not fail with "database is locked".
+    sqlite3_busy_timeout(m_db, 2000);
 
     // x'<64 hex>' makes SQLCipher use the 32 bytes as the raw key, with no KDF.
     {
@@ -283,7 +306,10 @@ bool Database::open(const QString &path, const SecretBuffer &rawKey, bool create
         }
     }
 
-    if (!exec("PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;")) {
+    const QByteArray pragmas = QByteArray("PRAGMA foreign_keys = ON; PRAGMA secure_delete = OFF; "
+                                          "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -") +
+                               QByteArray::number(cacheSizeKiB) + ';';
+    if (!exec(pragmas.constData())) {
         close();
         return false;
     }
@@ -294,7 +320,6 @@ bool Database::open(const QString &path, const SecretBuffer &rawKey, bool create
             return false;
         }
     }
-    sqlite3_busy_timeout(m_db, 2000);
     return true;
 }
 

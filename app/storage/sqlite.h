@@ -65,6 +65,9 @@ public:
     void reset();
 
     Statement &bind(int index, const QString &text); ///< a null QString binds NULL
+    /// Binds `utf8` as TEXT without converting it (it must be valid UTF-8; SQLite copies it). A null
+    /// QByteArray binds NULL.
+    Statement &bindUtf8(int index, const QByteArray &utf8);
     Statement &bind(int index, qint64 value);
     Statement &bindBlob(int index, const QByteArray &bytes);
     Statement &bindNull(int index);
@@ -77,6 +80,9 @@ public:
     bool hasError() const { return m_failed; }
 
     QString columnText(int column) const; ///< NULL gives a null QString
+    /// The column's TEXT as raw UTF-8 bytes without a copy (QByteArray::fromRawData): valid only until
+    /// the next next(), reset() or destruction of the statement. Empty for NULL.
+    QByteArray columnUtf8View(int column) const;
     qint64 columnInt64(int column) const;
     QByteArray columnBlob(int column) const;
     bool columnIsNull(int column) const;
@@ -95,6 +101,12 @@ private:
 class Database
 {
 public:
+    /// The page cache of one connection, in KiB. SQLite's default (2000 pages, 2 MB with SQLCipher 3's
+    /// 1 KiB pages) is far smaller than the id index of 100,000 keys, so a bulk replace evicted, re-read
+    /// and re-decrypted index pages over and over; the cache only grows to this size when a transaction
+    /// needs it.
+    static constexpr int cacheSizeKiB = 32 * 1024;
+
     Database();
     ~Database();
     Database(const Database &) = delete;
@@ -107,9 +119,13 @@ public:
     ///  3. checks `PRAGMA cipher_version` returns a row (NotEncryptedBuild otherwise);
     ///  4. runs `SELECT count(*) FROM sqlite_master`, the first read that decrypts a page; SQLITE_NOTADB
     ///     there means WrongKeyOrCorrupt;
-    ///  5. sets `PRAGMA foreign_keys = ON`, `secure_delete = ON`, `temp_store = MEMORY` and
-    ///     `journal_mode = DELETE`, plus a 2000 ms busy timeout. No cipher_* PRAGMA is set, so each
-    ///     SQLCipher version (3.4 on Debian 12, 4.x elsewhere) uses its own defaults for new files.
+    ///  5. sets `PRAGMA foreign_keys = ON`, `secure_delete = OFF`, `temp_store = MEMORY`,
+    ///     `cache_size = -cacheSizeKiB` and `journal_mode = DELETE`, plus a 2000 ms busy timeout.
+    ///     secure_delete is off on purpose: every page of the file, free or not, is SQLCipher ciphertext,
+    ///     and the cache holds no secrets (CacheStore refuses them), so zeroing freed pages would only
+    ///     double the writes of a bulk replace (each freed page overwritten and journalled). No cipher_*
+    ///     PRAGMA is set, so each SQLCipher version (3.4 on Debian 12, 4.x elsewhere) uses its own defaults
+    ///     for new files.
     /// Returns false and fills lastError() on failure; the file is then closed and left untouched.
     bool open(const QString &path, const SecretBuffer &rawKey, bool create);
     bool isOpen() const { return m_db != nullptr; }

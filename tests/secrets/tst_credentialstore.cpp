@@ -61,7 +61,8 @@ QString newId()
 }
 
 // Child mode: write then read one entry and print "<op> <KeychainError> <elapsed ms>" per line, plus the
-// user message. Started without a session bus, and with a locked keyring.
+// user message; with PKTEST_REMOVE=1 it then removes the entry ("remove ..." and its message). Started
+// without a session bus, with an unlocked keyring (to store the entry) and with a locked keyring.
 int runWriteReadChild()
 {
     CredentialStore store;
@@ -77,6 +78,13 @@ int runWriteReadChild()
     clock.restart();
     const KeychainResult read = readEntry(store, entry);
     out << "read " << int(read.error) << ' ' << clock.elapsed() << '\n';
+    out << "message " << read.message << '\n';
+    if (qEnvironmentVariable("PKTEST_REMOVE") == QLatin1String("1")) {
+        clock.restart();
+        const KeychainResult removed = removeEntry(store, entry);
+        out << "remove " << int(removed.error) << ' ' << clock.elapsed() << '\n';
+        out << "message " << removed.message << '\n';
+    }
     return 0;
 }
 
@@ -364,10 +372,13 @@ void TestCredentialStore::lockedKeyringIsReported()
     env.insert(QStringLiteral("HOME"), home.path());
     env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home.path());
     env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("PKTEST_CHILD"), QStringLiteral("write-read"));
+    env.insert(QStringLiteral("PKTEST_SECRET"), QStringLiteral("locked-secret"));
     env.remove(QStringLiteral("DISPLAY"));
     const QString keyring = home.filePath(QStringLiteral("data/keyrings/login.keyring"));
 
-    // 1. A session that creates the password-protected login keyring, then ends (locking it).
+    // 1. A session that creates the password-protected login keyring and stores the entry in it, then
+    //    ends (locking it).
     QProcess create;
     create.setProcessEnvironment(env);
     create.start(
@@ -377,34 +388,49 @@ void TestCredentialStore::lockedKeyringIsReported()
          QStringLiteral(
              "echo -n pw | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null "
              "& pid=$!; for i in $(seq 50); do [ -f \"$1\" ] && break; sleep 0.1; done; "
-             "kill $pid; wait $pid; [ -f \"$1\" ]"),
-         QStringLiteral("sh"), keyring});
-    QVERIFY(create.waitForFinished(20000));
+             "\"$2\"; rc=$?; kill $pid; wait $pid; [ -f \"$1\" ] && exit $rc"),
+         QStringLiteral("sh"), keyring, QCoreApplication::applicationFilePath()});
+    QVERIFY(create.waitForFinished(30000));
+    const QString stored = QString::fromUtf8(create.readAllStandardOutput());
     QVERIFY2(create.exitCode() == 0 && QFile::exists(keyring), "gnome-keyring did not create login.keyring");
+    QVERIFY2(stored.startsWith(QStringLiteral("write 0 ")), qPrintable(stored));
 
     // 2. A new session whose daemon starts with that keyring locked and no prompter (no display).
     QDir(home.path()).mkpath(QStringLiteral("run2"));
     env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home.filePath(QStringLiteral("run2")));
-    env.insert(QStringLiteral("PKTEST_CHILD"), QStringLiteral("write-read"));
-    env.insert(QStringLiteral("PKTEST_SECRET"), QStringLiteral("locked-secret"));
-    QProcess child;
-    child.setProcessEnvironment(env);
-    child.start(QStringLiteral("dbus-run-session"),
-                {QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"),
-                 QStringLiteral("gnome-keyring-daemon --start --foreground --components=secrets >/dev/null "
-                                "& pid=$!; for i in $(seq 50); do dbus-send --session --print-reply "
-                                "--dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner "
-                                "string:org.freedesktop.secrets | grep -q true && break; sleep 0.1; done; "
-                                "\"$1\"; rc=$?; kill $pid; wait $pid; exit $rc"),
-                 QStringLiteral("sh"), QCoreApplication::applicationFilePath()});
-    QVERIFY(child.waitForFinished(30000));
-    QCOMPARE(child.exitCode(), 0);
-    const QStringList lines = QString::fromUtf8(child.readAllStandardOutput()).split(QLatin1Char('\n'));
-    QVERIFY2(lines.size() >= 3, qPrintable(lines.join(QLatin1Char('|'))));
-    QCOMPARE(lines.at(0).section(QLatin1Char(' '), 1, 1), QString::number(int(KeychainError::Locked)));
+    env.insert(QStringLiteral("PKTEST_REMOVE"), QStringLiteral("1"));
+    const auto runLocked = [&env]() {
+        QProcess child;
+        child.setProcessEnvironment(env);
+        child.start(
+            QStringLiteral("dbus-run-session"),
+            {QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"),
+             QStringLiteral("gnome-keyring-daemon --start --foreground --components=secrets >/dev/null "
+                            "& pid=$!; for i in $(seq 50); do dbus-send --session --print-reply "
+                            "--dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner "
+                            "string:org.freedesktop.secrets | grep -q true && break; sleep 0.1; done; "
+                            "\"$1\"; rc=$?; kill $pid; wait $pid; exit $rc"),
+             QStringLiteral("sh"), QCoreApplication::applicationFilePath()});
+        if (!child.waitForFinished(30000) || child.exitCode() != 0)
+            return QStringList();
+        return QString::fromUtf8(child.readAllStandardOutput()).split(QLatin1Char('\n'));
+    };
+    const QString locked = QString::number(int(KeychainError::Locked));
+    const QStringList lines = runLocked();
+    QVERIFY2(lines.size() >= 6, qPrintable(lines.join(QLatin1Char('|'))));
+    QCOMPARE(lines.at(0).section(QLatin1Char(' '), 1, 1), locked);
     QVERIFY(lines.at(1).contains(QStringLiteral("Unlock")));
-    // Items of a locked collection are invisible: a read finds nothing rather than a value.
-    QCOMPARE(lines.at(2).section(QLatin1Char(' '), 1, 1), QString::number(int(KeychainError::NotFound)));
+    // libsecret hides the items of a locked collection: without the locked-items check the read says "not
+    // found" (and the app advises re-entering the key) and the remove says "done" while the entry stays.
+    QCOMPARE(lines.at(2).section(QLatin1Char(' '), 1, 1), locked);
+    QVERIFY(lines.at(3).contains(QStringLiteral("locked")));
+    QCOMPARE(lines.at(4).section(QLatin1Char(' '), 1, 1), locked);
+    QVERIFY(lines.at(5).contains(QStringLiteral("nothing was changed")));
+
+    // 3. The entry survived the refused remove: a second locked session still finds it locked.
+    const QStringList again = runLocked();
+    QVERIFY2(again.size() >= 6, qPrintable(again.join(QLatin1Char('|'))));
+    QCOMPARE(again.at(2).section(QLatin1Char(' '), 1, 1), locked);
 }
 
 int main(int argc, char **argv)

@@ -35,6 +35,9 @@ private slots:
     void lastUsed();
     void appSettings();
     void noSecretInSettings();
+    void urlCarryingSecretsIsRefused_data();
+    void urlCarryingSecretsIsRefused();
+    void concurrentAddsKeepNamesUnique();
 
 private:
     QString file() const { return m_dir->filePath(QStringLiteral("settings.ini")); }
@@ -106,7 +109,7 @@ void TestProfileStore::invalidInputIsRefused()
     QVERIFY(!error.isEmpty());
     QVERIFY(
         store.add(makeProfile(QStringLiteral("x"), QStringLiteral("ftp://example.com")), &error).isEmpty());
-    QVERIFY(error.contains(QStringLiteral("ftp://example.com")));
+    QVERIFY(error.contains(QStringLiteral("http(s)")));
     QVERIFY(store.add(makeProfile(QStringLiteral("x"), QStringLiteral("not a url")), &error).isEmpty());
     Profile slashed = makeProfile(QStringLiteral("x"));
     slashed.id = QStringLiteral("a/b");
@@ -208,5 +211,85 @@ void TestProfileStore::noSecretInSettings()
                                 prefix + QStringLiteral("persona")}));
 }
 
-QTEST_GUILESS_MAIN(TestProfileStore)
+void TestProfileStore::urlCarryingSecretsIsRefused_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::newRow("password") << QStringLiteral("https://alice:hunter2@api.portkey.ai/v1");
+    QTest::newRow("user only") << QStringLiteral("https://hunter2@api.portkey.ai/v1");
+    QTest::newRow("query") << QStringLiteral("https://api.portkey.ai/v1?x-portkey-api-key=hunter2");
+    QTest::newRow("fragment") << QStringLiteral("https://api.portkey.ai/v1#hunter2");
+    QTest::newRow("empty query") << QStringLiteral("https://api.portkey.ai/v1?");
+}
+
+void TestProfileStore::urlCarryingSecretsIsRefused()
+{
+    QFETCH(QString, url);
+    QVERIFY(!ProfileStore::baseUrlProblem(url).isEmpty());
+    ProfileStore store(file());
+    QString error;
+    QVERIFY(store.add(makeProfile(QStringLiteral("leaky"), url), &error).isEmpty());
+    QVERIFY2(!error.isEmpty() && !error.contains(QStringLiteral("hunter2")), qPrintable(error));
+    QVERIFY(store.profiles().isEmpty());
+
+    // An update cannot sneak it in either, and the file never holds it.
+    const QString id = store.add(makeProfile(QStringLiteral("clean")), &error);
+    QVERIFY(!id.isEmpty());
+    Profile changed = store.profile(id).value();
+    changed.baseUrl = url;
+    QVERIFY(!store.update(changed, &error));
+    QCOMPARE(store.profile(id)->baseUrl, pk::portkeyCloudUrl());
+    QFile settings(file());
+    QVERIFY(settings.open(QIODevice::ReadOnly));
+    QVERIFY(!settings.readAll().contains("hunter2"));
+
+    QVERIFY(ProfileStore::baseUrlProblem(QStringLiteral("https://api.portkey.ai/v1")).isEmpty());
+    QVERIFY(ProfileStore::baseUrlProblem(QStringLiteral("http://127.0.0.1:8787/v1")).isEmpty());
+}
+
+void TestProfileStore::concurrentAddsKeepNamesUnique()
+{
+    // Separate processes, as with `profile add --name same` run six times at once: QSettings objects in one
+    // process share their file cache, so only processes show the race.
+    constexpr int count = 6;
+    std::vector<std::unique_ptr<QProcess>> children;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PKTEST_ADD_TO"), file());
+    for (int i = 0; i < count; ++i) {
+        auto child = std::make_unique<QProcess>();
+        child->setProcessEnvironment(env);
+        child->start(QCoreApplication::applicationFilePath(), {});
+        children.push_back(std::move(child));
+    }
+    int added = 0;
+    for (auto &child : children) {
+        QVERIFY(child->waitForFinished(30000));
+        const QByteArray out = child->readAllStandardOutput();
+        QVERIFY2(out.startsWith("added") || out.startsWith("refused"), out.constData());
+        if (out.startsWith("added"))
+            ++added;
+        else
+            QVERIFY2(out.contains("exists"), out.constData());
+    }
+    QCOMPARE(added, 1);
+    ProfileStore store(file());
+    QCOMPARE(store.profiles().size(), 1);
+}
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    // Child mode of concurrentAddsKeepNamesUnique(): add the profile "same" and say how it went.
+    if (const QString path = qEnvironmentVariable("PKTEST_ADD_TO"); !path.isEmpty()) {
+        ProfileStore store(path);
+        QString error;
+        const QString id = store.add(makeProfile(QStringLiteral("same")), &error);
+        QTextStream(stdout) << (id.isEmpty() ? QString(QStringLiteral("refused ") + error)
+                                             : QString(QStringLiteral("added ") + id))
+                            << '\n';
+        return 0;
+    }
+    TestProfileStore test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_profilestore.moc"
