@@ -2,7 +2,9 @@
 
 #include "sandbox/sandboxserver.h"
 #include "secrets/credentialstore.h"
-#include "storage/profilestore.h"
+#include "storage/cachestore.h"
+
+#include <QFile>
 
 #include <QLoggingCategory>
 
@@ -60,19 +62,23 @@ void SandboxLauncher::start(const QString &persona,
 
     if (!m_credentials)
         m_credentials = std::make_unique<CredentialStore>();
-    m_credentials->write(
-        CredentialStore::apiKeyEntry(profile.id), chosen->apiKey.toUtf8(), [profile, done](KeychainResult r) {
-            if (!r.ok())
-                return done(r.message, Profile{});
-            ProfileStore store;
-            QString error;
-            const bool stored = store.profile(profile.id) ? store.update(profile, &error)
-                                                          : !store.add(profile, &error).isEmpty();
-            if (!stored || !store.sync())
-                qCWarning(lcSync) << "sandbox profile" << profile.id
-                                  << "not remembered in the settings:" << error;
-            done(QString(), profile);
-        });
+    // A fresh organisation needs a fresh cache: the previous run's file (and its rollback journal) describes
+    // an organisation that no longer exists.
+    const QString cachePath = CacheStore::defaultPath(profile.id);
+    for (const QString &file : {cachePath, QString(cachePath + QStringLiteral("-journal"))}) {
+        if (QFile::exists(file) && !QFile::remove(file))
+            return done(tr("the cache file %1 of the previous sandbox run could not be deleted. Check its "
+                           "permissions, then retry")
+                            .arg(file),
+                        Profile{});
+    }
+    // Sandbox profiles are never written to the ProfileStore: they live as long as this launcher.
+    m_credentials->write(CredentialStore::apiKeyEntry(profile.id), chosen->apiKey.toUtf8(),
+                         [profile, done](KeychainResult r) {
+                             if (!r.ok())
+                                 return done(r.message, Profile{});
+                             done(QString(), profile);
+                         });
 }
 
 } // namespace pk

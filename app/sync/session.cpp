@@ -6,6 +6,7 @@
 #include "portkey/adminapiclient.h"
 #include "secrets/credentialstore.h"
 #include "storage/cachestore.h"
+#include "storage/cacheworker.h"
 
 #include <QFileInfo>
 #include <QLoggingCategory>
@@ -33,6 +34,21 @@ ApiError notOpenError()
         Session::tr("No profile is open. Open a profile (or start with --sandbox), then retry."));
 }
 
+/// True when a write's reply was lost or unreadable (OutcomeUnknown, Timeout, or a success status whose body
+/// did not parse): the server may have applied it, so the caller reads the server's state back.
+bool replyLost(const ApiError &e)
+{
+    return e.kind == ApiError::Kind::OutcomeUnknown || e.kind == ApiError::Kind::Timeout ||
+           (e.kind == ApiError::Kind::Parse && e.httpStatus < 300);
+}
+
+/// `text`, followed by the server's own message when there is one.
+QString withServerMessage(const QString &text, const ApiError &e)
+{
+    return e.message.isEmpty() ? text
+                               : QString(text + QStringLiteral(" (Server: ") + e.message + QLatin1Char(')'));
+}
+
 /// A deep copy of the secret's bytes for APIs that keep a QByteArray (never a view into the buffer).
 QByteArray ownedCopy(const SecretBuffer &secret)
 {
@@ -44,7 +60,10 @@ QByteArray ownedCopy(const SecretBuffer &secret)
 struct Session::Private
 {
     CredentialStore credentials;
-    std::unique_ptr<CacheStore> cache;
+    /// The cache, on a thread of its own: opening, loading and writing never block this thread.
+    std::unique_ptr<CacheWorker> cache;
+    /// rebuildCache() starts a sync once the recreated cache is open.
+    bool syncAfterOpen = false;
     std::unique_ptr<SyncEngine> engine;
     CacheSnapshot snapshot;
     access::Principal principal;
@@ -124,7 +143,8 @@ void Session::teardown()
         m_client->cancelAll();
     }
     m_client.reset();
-    d->cache.reset();
+    d->cache.reset(); // finishes the cache's queued writes (a cancelled sync's write rolls back) and joins
+    d->syncAfterOpen = false;
     d->apiKey.clear();
     d->cacheKey.clear();
     d->keyHead.clear();
@@ -196,18 +216,31 @@ void Session::readCacheKey()
 void Session::openCache()
 {
     const QString path = CacheStore::defaultPath(m_profile.id);
-    CacheOpenError error;
-    d->cache = CacheStore::open(path, d->cacheKey, &error);
-    if (!d->cache) {
-        if (error.canRebuild)
-            return failOpen(State::CacheProblem, error.message,
-                            tr("Rebuild the cache from the server: the unreadable file is kept aside, "
-                               "not deleted."),
-                            true);
-        return failOpen(State::Failed, error.message,
-                        tr("Check the folder %1, then retry.").arg(QFileInfo(path).absolutePath()), false);
-    }
-    finishOpen();
+    if (!d->cache)
+        d->cache = std::make_unique<CacheWorker>();
+    const quint64 gen = d->generation;
+    // Opening (PRAGMA quick_check reads every page) and loading a large cache take seconds: both run on
+    // the cache's thread.
+    d->cache->open(path, d->cacheKey.clone(), this, [this, gen, path](const CacheWorker::Opened &opened) {
+        if (gen != d->generation)
+            return;
+        const CacheOpenError &error = opened.error;
+        if (error.kind != CacheError::None) {
+            if (error.canRebuild)
+                return failOpen(State::CacheProblem, error.message,
+                                tr("Rebuild the cache from the server: the unreadable file is kept aside, "
+                                   "not deleted."),
+                                true);
+            return failOpen(State::Failed, error.message,
+                            tr("Check the folder %1, then retry.").arg(QFileInfo(path).absolutePath()),
+                            false);
+        }
+        if (!opened.loadError.isEmpty())
+            qCWarning(lcSync) << "cache of profile" << m_profile.id
+                              << "partly unreadable:" << opened.loadError;
+        d->snapshot = opened.snapshot;
+        finishOpen();
+    });
 }
 
 void Session::finishOpen()
@@ -235,10 +268,7 @@ void Session::finishOpen()
     d->apiKey.clear();
     d->cacheKey.clear();
 
-    QString loadError;
-    d->snapshot = d->cache->load(&loadError);
-    if (!loadError.isEmpty())
-        qCWarning(lcSync) << "cache of profile" << m_profile.id << "partly unreadable:" << loadError;
+    // d->snapshot was loaded by openCache().
     d->principal = access::Principal::fromStateJson(d->snapshot.principal);
     if (d->principal.email.isEmpty())
         d->principal.email = m_profile.email;
@@ -248,21 +278,49 @@ void Session::finishOpen()
     emit opened();
     emit snapshotChanged();
     emit principalChanged();
+    if (std::exchange(d->syncAfterOpen, false))
+        sync();
 }
 
 void Session::rebuildCache()
 {
-    if (m_state != State::CacheProblem || d->cacheKey.isEmpty())
+    if (m_state != State::CacheProblem || d->cacheKey.isEmpty() || !d->cache)
         return;
+    // A cache key of the wrong length (CacheStore::newKey() makes 32 bytes) opens no file, so a rebuild
+    // with it would fail the same way every time: a new key goes to the keychain first.
+    if (d->cacheKey.size() != 32) {
+        auto fresh = std::make_shared<SecretBuffer>(CacheStore::newKey());
+        const quint64 gen = d->generation;
+        qCInfo(lcSync) << "cache key of profile" << m_profile.id
+                       << "unusable; replacing it before the rebuild";
+        d->credentials.write(CredentialStore::cacheKeyEntry(m_profile.id), *fresh,
+                             [this, gen, fresh](KeychainResult w) {
+                                 if (gen != d->generation)
+                                     return;
+                                 if (!w.ok())
+                                     return failOpen(State::Failed, w.message,
+                                                     tr("The new cache key could not be stored; fix the "
+                                                        "keychain, then retry."),
+                                                     false);
+                                 d->cacheKey = std::move(*fresh);
+                                 rebuildCache();
+                             });
+        return;
+    }
+    setState(State::Opening);
     const QString path = CacheStore::defaultPath(m_profile.id);
-    QString error;
-    if (!CacheStore::moveAsideAndRecreate(path, d->cacheKey, &error))
-        return failOpen(State::Failed, error,
-                        tr("Check the folder %1, then retry.").arg(QFileInfo(path).absolutePath()), false);
-    qCInfo(lcSync) << "cache of profile" << m_profile.id << "moved aside and recreated";
-    openCache();
-    if (m_state == State::Open)
-        sync();
+    const quint64 gen = d->generation;
+    d->cache->moveAsideAndRecreate(path, d->cacheKey.clone(), this, [this, gen, path](const QString &error) {
+        if (gen != d->generation)
+            return;
+        if (!error.isEmpty())
+            return failOpen(State::Failed, error,
+                            tr("Check the folder %1, then retry.").arg(QFileInfo(path).absolutePath()),
+                            false);
+        qCInfo(lcSync) << "cache of profile" << m_profile.id << "moved aside and recreated";
+        d->syncAfterOpen = true;
+        openCache();
+    });
 }
 
 bool Session::sync()
@@ -329,9 +387,10 @@ void Session::learnDenial(KeyType type, access::KeyVerb verb, const ApiError &er
 
 void Session::storeConfirmedKey(const ApiKey &key)
 {
-    QString error;
-    if (!d->cache->upsertKey(key, &error))
-        qCWarning(lcSync) << "key" << key.id << "could not be written to the cache:" << error;
+    d->cache->upsertKey(key, this, [id = key.id](const QString &error) {
+        if (!error.isEmpty())
+            qCWarning(lcSync) << "key" << id << "could not be written to the cache:" << error;
+    });
     d->upsertInSnapshot(key);
     emit snapshotChanged();
 }
@@ -469,9 +528,10 @@ void Session::revokeKeys(const QStringList &ids, std::function<void(const Revoke
             if (!l.ok())
                 absent = result.revokedIds;
             if (!absent.isEmpty()) {
-                QString error;
-                if (!d->cache->removeKeys(absent, &error))
-                    qCWarning(lcSync) << "revoked keys could not be removed from the cache:" << error;
+                d->cache->removeKeys(absent, this, [](const QString &error) {
+                    if (!error.isEmpty())
+                        qCWarning(lcSync) << "revoked keys could not be removed from the cache:" << error;
+                });
                 const QSet<QString> gone(absent.cbegin(), absent.cend());
                 d->snapshot.keys.removeIf([&gone](const ApiKey &k) { return gone.contains(k.id); });
                 emit snapshotChanged();
@@ -531,8 +591,15 @@ void Session::updateKey(const QString &id, const QJsonObject &changes,
                 }
             }
             result.error = r.error;
-            result.message = r.error.userText();
-            return done(result);
+            if (!replyLost(r.error)) {
+                result.message = r.error.userText();
+                return done(result);
+            }
+            // The change may have been applied: show what the server holds now, never a guess.
+            qCWarning(lcSync) << "update reply for key" << id << "lost; reading the key back";
+            result.message = tr("Portkey's reply to the change was lost or unreadable, so it may or may not "
+                                "have been applied. The key as the server now has it is read back: check it "
+                                "before changing it again.");
         }
         refreshKey(id, std::move(result), done);
     });
@@ -580,8 +647,30 @@ void Session::rotateKey(const QString &id, std::optional<qint64> transitionPerio
                     }
                 }
                 result.error = r.error;
-                result.message = r.error.userText();
-                return done(result);
+                if (r.error.kind == ApiError::Kind::Http && r.error.httpStatus == 409) {
+                    // Rotating again is blocked until the previous secret expires (ADMIN-API.md §9).
+                    result.message = withServerMessage(
+                        tr("This key is still in the transition period of an earlier rotation, so it cannot "
+                           "be rotated now. Rotate it again after the transition period ends."),
+                        r.error);
+                    return done(result);
+                }
+                if (!replyLost(r.error)) {
+                    result.message = r.error.userText();
+                    return done(result);
+                }
+                // Never re-sent: a second rotation would be refused during the transition period anyway.
+                qCWarning(lcSync) << "rotate reply for key" << id << "lost; reading the key back";
+                result.message =
+                    own ? tr("This profile's own key may have been rotated, but Portkey's reply with the new "
+                             "secret was lost. If it was, the secret this profile uses stops working when "
+                             "the transition period ends: rotate it again after the transition period ends "
+                             "(with another Admin key if needed), or replace this profile's key.")
+                        : tr("The key may have been rotated, but Portkey's reply with the new secret was "
+                             "lost. If it was, its previous secret keeps working until the transition "
+                             "period ends; rotate it again after the transition period ends to get a new "
+                             "secret.");
+                return refreshKey(id, std::move(result), done);
             }
             result.secret = r.value;
             qCInfo(lcSync) << "key" << id << "rotated";

@@ -124,14 +124,20 @@ public:
     /// the server no longer returns.
     void revokeKeys(const QStringList &ids, std::function<void(const RevokeKeysResult &)> done);
     /// Updates a key (`PUT /api-keys/{id}` with an `UpdateApiKeyObject` body, L35029; `null` clears a
-    /// field), then re-reads it and upserts it in the cache.
+    /// field), then re-reads it and upserts it in the cache. When the reply is lost or unreadable (Timeout,
+    /// OutcomeUnknown, or a 2xx whose body does not parse) the key is re-read too, so the snapshot shows
+    /// the server's state; `done` then gets that error and a message saying the change may have applied.
     void updateKey(const QString &id, const QJsonObject &changes,
                    std::function<void(const KeyWriteResult &)> done);
     /// Rotates a key (`POST /api-keys/{id}/rotate`, L18616). `transitionPeriodMs` ≥ 1,800,000 or nullopt
     /// for the server's default. When the key is this profile's own credential, the new secret is written
     /// to the keychain BEFORE `done` runs and the client switches to it at once; if that keychain write
     /// fails, `done` gets the secret with an error telling the user to store it, since the old secret
-    /// stops working at the end of the transition period.
+    /// stops working at the end of the transition period. A 409 (the key is still in the transition
+    /// period of an earlier rotation, ADMIN-API.md §9) tells the user to rotate again after it ends. A lost
+    /// reply (Timeout, OutcomeUnknown, or a 2xx whose body does not parse) is never re-sent: the key is
+    /// re-read (its id stays the same) and the message says it may have been rotated and to rotate again
+    /// once the transition period ends.
     void rotateKey(const QString &id, std::optional<qint64> transitionPeriodMs,
                    std::function<void(const KeyWriteResult &)> done);
 

@@ -7,8 +7,9 @@
 #include <QHash>
 #include <QLoggingCategory>
 #include <QPointer>
-#include <QSet>
 
+#include <atomic>
+#include <memory>
 #include <utility>
 
 Q_LOGGING_CATEGORY(lcSync, "pk.sync")
@@ -20,6 +21,43 @@ namespace {
 /// Workspace member lists fetched at the same time.
 constexpr int kMemberConcurrency = 4;
 
+/// The lists of one run that answered 403: their part of the cache is kept (see SyncEngine).
+struct RefusedParts
+{
+    bool workspaces = false;
+    bool users = false;
+    bool keys = false;
+    QStringList memberWorkspaceIds;
+
+    bool any() const { return workspaces || users || keys || !memberWorkspaceIds.isEmpty(); }
+    /// Workspaces, users and keys all refused (no member list is asked for then): nothing was read.
+    bool all() const { return workspaces && users && keys; }
+};
+
+/// True when the snapshot holds anything a sync read (an earlier credential could read some list).
+bool holdsServerData(const CacheSnapshot &s)
+{
+    return !s.workspaces.isEmpty() || !s.keys.isEmpty() || !s.users.isEmpty() || !s.members.isEmpty();
+}
+
+/// Copies into `next` what `previous` (the cache before this run) holds for the refused lists.
+void keepRefusedParts(const CacheSnapshot &previous, const RefusedParts &refused, CacheSnapshot *next)
+{
+    if (refused.workspaces) {
+        next->workspaces = previous.workspaces;
+        next->members = previous.members;
+    }
+    if (refused.users)
+        next->users = previous.users;
+    if (refused.keys)
+        next->keys = previous.keys;
+    for (const QString &workspaceId : refused.memberWorkspaceIds) {
+        const auto it = previous.members.constFind(workspaceId);
+        if (it != previous.members.cend())
+            next->members.insert(workspaceId, *it);
+    }
+}
+
 access::ProbeResult probeOf(const ApiError &error)
 {
     if (!error.isError())
@@ -27,30 +65,6 @@ access::ProbeResult probeOf(const ApiError &error)
     if (error.isForbidden())
         return access::ProbeResult::Forbidden;
     return access::ProbeResult::Failed;
-}
-
-template <typename T>
-void diffById(const QList<T> &before, const QList<T> &after, QStringList *added, QStringList *changed,
-              QStringList *removed)
-{
-    QHash<QString, const T *> old;
-    old.reserve(before.size());
-    for (const T &item : before)
-        old.insert(item.id, &item);
-    QSet<QString> seen;
-    seen.reserve(after.size());
-    for (const T &item : after) {
-        seen.insert(item.id);
-        const auto it = old.constFind(item.id);
-        if (it == old.constEnd())
-            added->append(item.id);
-        else if (!(**it == item))
-            changed->append(item.id);
-    }
-    for (const T &item : before) {
-        if (!seen.contains(item.id))
-            removed->append(item.id);
-    }
 }
 
 } // namespace
@@ -63,12 +77,18 @@ bool SyncDiff::isEmpty() const
 
 QString SyncDiff::summary() const
 {
-    return SyncEngine::tr("%1 keys in %2 workspaces: %3 added, %4 changed, %5 removed")
-        .arg(keyCount)
-        .arg(workspaceCount)
-        .arg(addedKeyIds.size())
-        .arg(changedKeyIds.size())
-        .arg(removedKeyIds.size());
+    QString text = SyncEngine::tr("%1 keys in %2 workspaces: %3 added, %4 changed, %5 removed")
+                       .arg(keyCount)
+                       .arg(workspaceCount)
+                       .arg(addedKeyIds.size())
+                       .arg(changedKeyIds.size())
+                       .arg(removedKeyIds.size());
+    if (keysForbidden || workspacesForbidden)
+        text += SyncEngine::tr(" (this key may not list %1; kept from the last sync)")
+                    .arg(keysForbidden && workspacesForbidden ? SyncEngine::tr("keys or workspaces")
+                         : keysForbidden                      ? SyncEngine::tr("keys")
+                                                              : SyncEngine::tr("workspaces"));
+    return text;
 }
 
 /// The state of one sync run: what was fetched so far and the calls in flight.
@@ -83,6 +103,8 @@ struct SyncEngine::Run
     int done = 0;
     int total = 4; // workspaces, users, keys, saving; plus one per workspace once known
     QList<QPointer<ApiCall>> calls;
+    /// Set by cancel() and fail(): a cache write in progress rolls back (CacheStore::replaceAll()).
+    std::shared_ptr<std::atomic<bool>> cancelWrite = std::make_shared<std::atomic<bool>>(false);
 
     void track(ApiCall *call)
     {
@@ -91,7 +113,7 @@ struct SyncEngine::Run
     }
 };
 
-SyncEngine::SyncEngine(AdminApiClient *client, CacheStore *cache, const Profile &profile, QObject *parent)
+SyncEngine::SyncEngine(AdminApiClient *client, CacheWorker *cache, const Profile &profile, QObject *parent)
     : QObject(parent), m_client(client), m_cache(cache), m_profile(profile)
 {}
 
@@ -100,6 +122,7 @@ SyncEngine::~SyncEngine()
     // Callbacks of cancelled calls run synchronously; with m_run gone they return at once.
     std::unique_ptr<Run> run = std::move(m_run);
     if (run) {
+        run->cancelWrite->store(true);
         for (const QPointer<ApiCall> &call : std::as_const(run->calls)) {
             if (call)
                 call->cancel();
@@ -140,6 +163,7 @@ void SyncEngine::cancel()
     if (!m_run)
         return;
     std::unique_ptr<Run> run = std::move(m_run);
+    run->cancelWrite->store(true);
     for (const QPointer<ApiCall> &call : std::as_const(run->calls)) {
         if (call)
             call->cancel();
@@ -278,6 +302,17 @@ void SyncEngine::commit()
     emitProgress(tr("Saving"));
     const access::ResolverInput &in = m_run->input;
 
+    RefusedParts refused;
+    refused.workspaces = in.workspacesList == access::ProbeResult::Forbidden;
+    refused.users = in.usersList == access::ProbeResult::Forbidden;
+    refused.keys = in.keysList == access::ProbeResult::Forbidden;
+    refused.memberWorkspaceIds = m_run->membersForbidden;
+    if (refused.any())
+        qCInfo(lcSync) << "lists refused (403) for profile" << m_profile.id << "- workspaces"
+                       << refused.workspaces << "users" << refused.users << "keys" << refused.keys
+                       << "members of" << refused.memberWorkspaceIds.size()
+                       << "workspaces; their cached part is kept";
+
     CacheSnapshot next;
     next.workspaces = in.workspaces;
     next.keys = in.keys;
@@ -286,41 +321,94 @@ void SyncEngine::commit()
     next.syncedAtUtc = QDateTime::currentDateTimeUtc();
     next.principal = access::PrincipalResolver::resolve(in).toStateJson();
 
-    QString loadError;
-    const CacheSnapshot before = m_cache->load(&loadError);
-    if (!loadError.isEmpty())
-        qCWarning(lcSync) << "previous snapshot partly unreadable; the diff covers what was read:"
-                          << loadError;
-
     SyncDiff diff;
-    diffById(before.keys, next.keys, &diff.addedKeyIds, &diff.changedKeyIds, &diff.removedKeyIds);
-    diffById(before.workspaces, next.workspaces, &diff.addedWorkspaceIds, &diff.changedWorkspaceIds,
-             &diff.removedWorkspaceIds);
-    diff.keyCount = int(next.keys.size());
-    diff.workspaceCount = int(next.workspaces.size());
     diff.userCount = int(next.users.size());
     for (auto it = next.members.cbegin(); it != next.members.cend(); ++it)
         diff.memberCount += int(it->size());
-    diff.usersForbidden = in.usersList == access::ProbeResult::Forbidden;
+    diff.keysForbidden = refused.keys;
+    diff.workspacesForbidden = refused.workspaces;
+    diff.usersForbidden = refused.users;
     diff.membersForbiddenWorkspaceIds = m_run->membersForbidden;
-    diff.principalChanged = before.principal != next.principal;
 
-    QString writeError;
-    if (!m_cache->replaceAll(next, &writeError)) {
-        ApiError error;
-        error.kind = ApiError::Kind::Invalid;
-        error.message =
-            tr("The server's answer could not be saved in the cache (%1). The cache is unchanged; "
-               "sync again, or rebuild the cache if this repeats.")
-                .arg(writeError);
-        return fail(error);
-    }
-    ++m_run->done;
-    emitProgress(tr("Saving"));
-    m_run.reset();
-    m_written = std::move(next);
-    qCInfo(lcSync) << "sync finished for profile" << m_profile.id << diff.summary();
-    emit finished(ApiError{}, diff);
+    // The write and the comparison with what the cache held run on the cache's thread; `next` is shared
+    // read-only with it (implicitly shared lists).
+    struct Saved
+    {
+        bool ok = false;
+        QString error;
+        CacheChanges changes;
+        CacheSnapshot written;        ///< `next` with the refused lists' parts kept from the cache
+        bool nothingReadable = false; ///< every list was refused while the cache holds data: not written
+    };
+    const quint64 id = m_run->id;
+    const std::shared_ptr<const std::atomic<bool>> cancelWrite = m_run->cancelWrite;
+    m_cache->run<Saved>(
+        this,
+        [next, refused, cancelWrite](CacheStore *store) {
+            Saved saved;
+            if (store == nullptr) {
+                saved.error = tr("The offline cache is not open.");
+                return saved;
+            }
+            saved.written = next;
+            if (refused.any()) {
+                // Read only when a list was refused: its part must survive the replacement.
+                QString loadError;
+                const CacheSnapshot previous = store->load(&loadError);
+                if (!loadError.isEmpty()) {
+                    saved.error = loadError;
+                    return saved;
+                }
+                if (refused.all() && holdsServerData(previous)) {
+                    saved.nothingReadable = true;
+                    return saved;
+                }
+                keepRefusedParts(previous, refused, &saved.written);
+            }
+            saved.ok = store->replaceAll(saved.written, &saved.error, cancelWrite.get(), &saved.changes);
+            return saved;
+        },
+        [this, id, diff](const Saved &saved) {
+            if (!m_run || m_run->id != id)
+                return; // cancelled or failed meanwhile; finished() was emitted then
+            if (saved.nothingReadable) {
+                ApiError nothing;
+                nothing.kind = ApiError::Kind::Http;
+                nothing.httpStatus = 403;
+                nothing.code = QStringLiteral("AB03");
+                nothing.message =
+                    tr("This key can read nothing in this organisation: listing workspaces, users and API "
+                       "keys was refused (HTTP 403), although an earlier sync could read them. The offline "
+                       "cache was kept as it was. Check the key's scopes in Portkey, or use a key that may "
+                       "read them (for example an Admin API key).");
+                return fail(nothing);
+            }
+            if (!saved.ok) {
+                ApiError error;
+                error.kind = ApiError::Kind::Invalid;
+                error.message =
+                    tr("The server's answer could not be saved in the cache (%1). The cache is unchanged; "
+                       "sync again, or rebuild the cache if this repeats.")
+                        .arg(saved.error);
+                return fail(error);
+            }
+            SyncDiff done = diff;
+            done.keyCount = int(saved.written.keys.size());
+            done.workspaceCount = int(saved.written.workspaces.size());
+            done.addedKeyIds = saved.changes.addedKeyIds;
+            done.changedKeyIds = saved.changes.changedKeyIds;
+            done.removedKeyIds = saved.changes.removedKeyIds;
+            done.addedWorkspaceIds = saved.changes.addedWorkspaceIds;
+            done.changedWorkspaceIds = saved.changes.changedWorkspaceIds;
+            done.removedWorkspaceIds = saved.changes.removedWorkspaceIds;
+            done.principalChanged = saved.changes.principalChanged;
+            ++m_run->done;
+            emitProgress(tr("Saving"));
+            m_run.reset();
+            m_written = saved.written;
+            qCInfo(lcSync) << "sync finished for profile" << m_profile.id << done.summary();
+            emit finished(ApiError{}, done);
+        });
 }
 
 } // namespace pk
