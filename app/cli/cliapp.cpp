@@ -1,11 +1,13 @@
 #include "cli/cliapp.h"
 
 #include "cli/keyoptions.h"
+#include "cli/terminaltext.h"
 
 #include "access/accesspolicy.h"
 #include "domain/scopes.h"
 #include "portkey/adminapiclient.h"
 #include "portkey/workspacedirectory.h"
+#include "secrets/apikeytext.h"
 #include "secrets/credentialstore.h"
 #include "secrets/secretbuffer.h"
 #include "storage/cachestore.h"
@@ -106,6 +108,28 @@ void writeTo(FILE *stream, const QByteArray &bytes)
     std::fflush(stream);
 }
 
+/// The API key for the profile `profileName`, trimmed (trimApiKey()): from a no-echo prompt on stderr when
+/// stdin is a terminal, else all of stdin. Empty when nothing was given. Never from argv.
+SecretBuffer readApiKey(const QString &profileName)
+{
+    QByteArray key;
+    if (stdinIsTerminal()) {
+        writeTo(stderr, CliApp::tr("Portkey API key for “%1” (input hidden): ").arg(profileName).toUtf8());
+        {
+            NoEcho quiet;
+            key = readLine();
+        }
+        writeTo(stderr, QByteArrayLiteral("\n"));
+    } else {
+        QFile in;
+        if (in.open(stdin, QIODevice::ReadOnly))
+            key = in.readAll();
+    }
+    SecretBuffer secret = SecretBuffer::take(key);
+    trimApiKey(secret);
+    return secret;
+}
+
 /// A message on one line: line breaks become spaces, and it ends with a full stop.
 QString oneLine(QString text)
 {
@@ -124,8 +148,138 @@ QString workspaceLabel(const WorkspaceDirectory &dir, const QString &ref)
     return ws ? ws->name : ref;
 }
 
-QString table(const QList<QStringList> &rows)
+/// `text` as one shell word for a suggested command: in double quotes when it holds anything but letters,
+/// digits and `._-@` (with `\\`, `"`, `$` and the backtick escaped).
+QString shellArg(const QString &text)
 {
+    const bool plain = !text.isEmpty() && std::all_of(text.cbegin(), text.cend(), [](QChar c) {
+        return c.isLetterOrNumber() || c == QLatin1Char('.') || c == QLatin1Char('_') ||
+               c == QLatin1Char('-') || c == QLatin1Char('@');
+    });
+    if (plain)
+        return text;
+    QString escaped = text;
+    for (const QChar special : {QLatin1Char('\\'), QLatin1Char('"'), QLatin1Char('$'), QLatin1Char('`')})
+        escaped.replace(special, QString(QLatin1Char('\\') + special));
+    return QString(QLatin1Char('"') + escaped + QLatin1Char('"'));
+}
+
+/// The text of a server error for a terminal user. ApiError::userText() speaks of the desktop app's
+/// widgets for a rejected request (400 AB01) and a rejected key (401 AB05); here those name the command
+/// line and `profile set-key` (naming `profileName`, when known) instead.
+QString cliErrorText(const ApiError &e, const QString &profileName = QString())
+{
+    if (e.kind == ApiError::Kind::Http) {
+        const QString code = e.code.toUpper();
+        const QString server = e.message.isEmpty() ? QString() : CliApp::tr(" (Server: %1)").arg(e.message);
+        if (code == QLatin1String("AB01") || (code.isEmpty() && e.httpStatus == 400))
+            return CliApp::tr(
+                       "Portkey rejected the request as invalid%1. Check the values given on the command "
+                       "line and try again")
+                .arg(server);
+        if (code == QLatin1String("AB05") || e.httpStatus == 401)
+            return CliApp::tr("Portkey did not accept this profile's API key: it is invalid, expired or "
+                              "revoked%1. Give the profile a valid key with `profile set-key %2`")
+                .arg(server, profileName.isEmpty() ? QStringLiteral("NAME") : shellArg(profileName));
+    }
+    return e.userText();
+}
+
+/// Splits a one-line failure "what happened. What to do" at its first sentence end (a full stop followed by
+/// a space and a capital letter, so "e.g. https://…" does not split).
+std::pair<QString, QString> errorAndHint(const QString &line)
+{
+    for (qsizetype end = line.indexOf(QStringLiteral(". ")); end >= 0;
+         end = line.indexOf(QStringLiteral(". "), end + 1)) {
+        if (end + 2 < line.size() && line.at(end + 2).isUpper())
+            return {line.left(end + 1), line.mid(end + 2).trimmed()};
+    }
+    return {line, QString()};
+}
+
+/// The workspace `ref` names: its id or slug (WorkspaceDirectory::resolve()), else its name (exact,
+/// case-insensitive). Returns std::nullopt with `*error` set when nothing matches ("no workspace
+/// named/identified …; known: Production (ws-production-d91662), …") or when the name matches several.
+std::optional<Workspace> findWorkspace(const WorkspaceDirectory &dir, const QString &ref, QString *error)
+{
+    if (const std::optional<Workspace> ws = dir.resolve(ref))
+        return ws;
+    QList<Workspace> named;
+    QStringList known;
+    for (const Workspace &w : dir.workspaces()) {
+        known.append(QStringLiteral("%1 (%2)").arg(w.name, w.id));
+        if (w.name.compare(ref, Qt::CaseInsensitive) == 0)
+            named.append(w);
+    }
+    if (named.size() == 1)
+        return named.first();
+    if (named.isEmpty()) {
+        *error = known.isEmpty()
+                     ? CliApp::tr("no workspace named/identified “%1” is known to this profile. Run `sync`, "
+                                  "then `workspaces list`")
+                           .arg(ref)
+                     : CliApp::tr("no workspace named/identified “%1”; known: %2")
+                           .arg(ref, known.join(QStringLiteral(", ")));
+        return std::nullopt;
+    }
+    QStringList candidates;
+    for (const Workspace &w : std::as_const(named))
+        candidates.append(QStringLiteral("%1 (%2)").arg(w.name, w.id));
+    *error = CliApp::tr("several workspaces are named “%1”: %2. Give the id instead")
+                 .arg(ref, candidates.join(QStringLiteral(", ")));
+    return std::nullopt;
+}
+
+/// `items` joined by ", " into lines of at most `width` characters (a longer item gets a line of its
+/// own), each line after the first starting with `indent` spaces.
+QString wrapList(const QStringList &items, int width, int indent)
+{
+    QStringList lines;
+    QString line;
+    for (const QString &item : items) {
+        if (!line.isEmpty() && line.size() + 2 + item.size() > width) {
+            lines.append(line + QLatin1Char(','));
+            line.clear();
+        }
+        line += line.isEmpty() ? item : QString(QStringLiteral(", ") + item);
+    }
+    if (!line.isEmpty())
+        lines.append(line);
+    return lines.join(QString(QLatin1Char('\n') + QString(indent, QLatin1Char(' '))));
+}
+
+/// `items` such as scopes (`resource.verb`) as one line per resource, "    resource: verb, verb\n", in
+/// the order the resources first appear; an item without a dot is a resource of its own.
+QString groupedList(const QStringList &items)
+{
+    QStringList resources;
+    QHash<QString, QStringList> verbs;
+    for (const QString &item : items) {
+        const qsizetype dot = item.lastIndexOf(QLatin1Char('.'));
+        const QString resource = dot > 0 ? item.left(dot) : item;
+        if (!verbs.contains(resource)) {
+            resources.append(resource);
+            verbs.insert(resource, {});
+        }
+        if (dot > 0)
+            verbs[resource].append(item.mid(dot + 1));
+    }
+    QString out;
+    for (const QString &r : std::as_const(resources)) {
+        const QStringList &v = verbs[r];
+        out += v.isEmpty() ? QStringLiteral("    %1\n").arg(r)
+                           : QStringLiteral("    %1: %2\n").arg(r, v.join(QStringLiteral(", ")));
+    }
+    return out;
+}
+
+QString table(QList<QStringList> rows)
+{
+    // Cells hold server text (names, descriptions): made terminal-safe before the widths are measured.
+    for (QStringList &row : rows) {
+        for (QString &cell : row)
+            cell = cli::terminalSafe(cell);
+    }
     QList<int> widths;
     for (const QStringList &row : rows) {
         for (int i = 0; i < row.size(); ++i) {
@@ -163,7 +317,13 @@ void CliApp::fail(const QString &message, int code)
     if (m_finished)
         return;
     qCInfo(lcCli) << "command failed with exit code" << code;
-    writeTo(stderr, QString(QStringLiteral("error: ") + oneLine(message) + QLatin1Char('\n')).toUtf8());
+    // Server text (error messages, key names) ends up in failures: no terminal control may get through.
+    const QString line = oneLine(cli::terminalSafe(message));
+    if (m_json) {
+        const auto [error, hint] = errorAndHint(line);
+        printJson(QJsonObject{{QStringLiteral("error"), error}, {QStringLiteral("hint"), hint}});
+    }
+    writeTo(stderr, QString(QStringLiteral("error: ") + line + QLatin1Char('\n')).toUtf8());
     finish(code);
 }
 
@@ -176,7 +336,7 @@ void CliApp::printJson(const QJsonValue &value)
 
 void CliApp::print(const QString &text)
 {
-    writeTo(stdout, text.toUtf8());
+    writeTo(stdout, cli::terminalSafe(text, true).toUtf8());
 }
 
 void CliApp::start()
@@ -187,30 +347,37 @@ void CliApp::start()
            "  profile add --name NAME --url URL [--email EMAIL]   (the API key is read from stdin)\n"
            "  profile list\n"
            "  profile remove NAME\n"
+           "  profile set-key NAME   (the new API key is read from stdin; after a revoke or rotation)\n"
            "  sync [--rebuild-cache]\n"
            "  workspaces list [--refresh]\n"
-           "  keys list [--workspace ID-or-slug] [--refresh]\n"
+           "  keys list [--workspace WORKSPACE] [--refresh]   (EXPIRES: ! = soon, expired or exhausted)\n"
            "  keys show ID [--refresh]\n"
-           "  keys create [--type admin|service|user] [--workspace ID-or-slug] [--user ID-or-email] --name "
+           "  keys create [--type admin|service|user] [--workspace WORKSPACE] [--user ID-or-email] --name "
            "NAME\n"
            "              (--scope S... | --scopes a,b | --preset NAME) [key fields]\n"
            "  keys update ID [key fields] [--clear-expiry] [--clear-usage-limit] [--clear-rate-limits]\n"
            "              [--clear-rotation] [--clear-alert-emails] [--reset-usage] [--yes]\n"
            "  keys rotate ID [--transition 45m] [--yes]\n"
            "  keys revoke ID... [--yes]\n"
+           "  keys scopes [--type admin|service|user]   (the valid scopes and presets)\n"
            "  whoami [--refresh]\n"
            "Key fields: --description TEXT, --rate-limit requests|tokens:rps|rpm|rph|rpd|rpw:N (repeat),\n"
            "  --usage-limit cost:USD|tokens:N [--alert-threshold N] [--usage-reset weekly|monthly|Nd],\n"
            "  --expires 2026-12-31T18:00Z|\"2026-12-31 18:00\" (local)|30d|12h,\n"
            "  --rotation weekly|monthly|Nd [--transition 45m|2h|1800000ms], --alert-email E (repeat),\n"
            "  --metadata KEY=VALUE (repeat), --config-id ID.\n"
-           "Destructive commands ask on a terminal; without one they need --yes."));
+           "WORKSPACE is a workspace's id, slug or name (case-insensitive).\n"
+           "Destructive commands ask on a terminal; without one they need --yes.\n"
+           "--sandbox starts a fresh sandbox organisation on every run and syncs it before answering, so\n"
+           "nothing carries over between runs; its profile exists only during the run and is not listed\n"
+           "by `profile list`."));
     const QCommandLineOption help = m_parser.addHelpOption();
     const QCommandLineOption version = m_parser.addVersionOption();
     m_parser.addOptions({
         {QStringLiteral("json"), tr("Print machine-readable JSON.")},
         {QStringLiteral("profile"), tr("Use the profile called NAME."), QStringLiteral("NAME")},
-        {QStringLiteral("sandbox"), tr("Run against a private in-process sandbox organisation.")},
+        {QStringLiteral("sandbox"),
+         tr("Run against a private in-process sandbox organisation, fresh on every run.")},
         {QStringLiteral("persona"), tr("With --sandbox: act as this seeded persona (default: owner)."),
          QStringLiteral("NAME")},
         {QStringLiteral("name"), tr("Profile or key name."), QStringLiteral("NAME")},
@@ -218,7 +385,8 @@ void CliApp::start()
          QStringLiteral("URL")},
         {QStringLiteral("email"), tr("Your e-mail in the organisation (to look up your roles)."),
          QStringLiteral("EMAIL")},
-        {QStringLiteral("workspace"), tr("Workspace id or slug."), QStringLiteral("ID")},
+        {QStringLiteral("workspace"), tr("Workspace id, slug or name (case-insensitive)."),
+         QStringLiteral("WORKSPACE")},
         {QStringLiteral("type"), tr("Key type: admin (Admin key), service or user (workspace keys)."),
          QStringLiteral("TYPE")},
         {QStringLiteral("user"), tr("The workspace member a user key is for (id or e-mail)."),
@@ -263,6 +431,7 @@ void CliApp::start()
     });
     m_parser.addPositionalArgument(QStringLiteral("command"), tr("See the list of commands above."));
 
+    m_json = m_arguments.contains(QStringLiteral("--json")); // for a failure to parse the rest
     if (!m_parser.parse(m_arguments))
         return fail(m_parser.errorText() + tr(". Run with --help for usage"), Usage);
     if (m_parser.isSet(help)) {
@@ -286,6 +455,8 @@ void CliApp::start()
         return profileList();
     if (cmd == QLatin1String("profile") && sub == QLatin1String("remove"))
         return profileRemove();
+    if (cmd == QLatin1String("profile") && sub == QLatin1String("set-key"))
+        return profileSetKey();
     if (cmd == QLatin1String("sync") && m_command.size() == 1)
         return runSync();
     if (cmd == QLatin1String("workspaces") && sub == QLatin1String("list"))
@@ -302,6 +473,8 @@ void CliApp::start()
         return keysRevoke();
     if (cmd == QLatin1String("keys") && sub == QLatin1String("show"))
         return keysShow();
+    if (cmd == QLatin1String("keys") && sub == QLatin1String("scopes") && m_command.size() == 2)
+        return keysScopes();
     if (cmd == QLatin1String("whoami") && m_command.size() == 1)
         return whoami();
     if (cmd.isEmpty())
@@ -317,8 +490,14 @@ void CliApp::profileAdd()
 {
     const QString name = m_parser.value(QStringLiteral("name")).trimmed();
     const QString url = m_parser.value(QStringLiteral("url")).trimmed();
+    if (m_command.size() > 2) // never echoed: the extra argument may well be the key itself
+        return fail(tr("profile add takes no arguments besides its options. The key is read from stdin or a "
+                       "prompt, never from the command line"),
+                    Usage);
     if (name.isEmpty() || url.isEmpty())
         return fail(tr("profile add needs --name NAME and --url URL; the API key is read from stdin"), Usage);
+    if (const QString problem = ProfileStore::baseUrlProblem(url); !problem.isEmpty())
+        return fail(problem, Usage);
     if (m_profiles->profileByName(name))
         return fail(
             tr("a profile named “%1” exists already. Pick another name, or remove it first").arg(name));
@@ -328,26 +507,13 @@ void CliApp::profileAdd()
     if (urlError.isError())
         return fail(urlError.userText(), Usage);
 
-    QByteArray key;
-    if (stdinIsTerminal()) {
-        writeTo(stderr, tr("Portkey API key for “%1” (input hidden): ").arg(name).toUtf8());
-        {
-            NoEcho quiet;
-            key = readLine();
-        }
-        writeTo(stderr, QByteArrayLiteral("\n"));
-    } else {
-        QFile in;
-        if (in.open(stdin, QIODevice::ReadOnly))
-            key = in.readAll();
-        while (!key.isEmpty() && (key.endsWith('\n') || key.endsWith('\r') || key.endsWith(' ')))
-            key.chop(1);
-    }
-    SecretBuffer secret = SecretBuffer::take(key);
+    SecretBuffer secret = readApiKey(name);
     if (secret.isEmpty())
         return fail(tr("no API key was given. Pipe the key on stdin, e.g. `secret-tool lookup … | "
                        "portkey-key-manager-cli profile add --name NAME --url URL`"),
                     Usage);
+    if (const QString problem = apiKeyProblem(secret); !problem.isEmpty())
+        return fail(problem, Usage);
 
     Profile profile;
     profile.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -386,7 +552,10 @@ void CliApp::profileAdd()
 void CliApp::profileList()
 {
     const QString last = m_profiles->lastUsed();
-    const QList<Profile> profiles = m_profiles->profiles();
+    // Sandbox profiles live only while their `--sandbox` run does; one an earlier version stored is not
+    // listed.
+    QList<Profile> profiles = m_profiles->profiles();
+    profiles.removeIf([](const Profile &p) { return p.isSandbox(); });
     if (m_json) {
         QJsonArray out;
         for (const Profile &p : profiles) {
@@ -396,8 +565,6 @@ void CliApp::profileList()
                           {QStringLiteral("last_used"), p.id == last}};
             if (!p.email.isEmpty())
                 o.insert(QStringLiteral("email"), p.email);
-            if (p.isSandbox())
-                o.insert(QStringLiteral("persona"), p.persona);
             out.append(o);
         }
         printJson(out);
@@ -425,25 +592,80 @@ void CliApp::profileRemove()
     if (!profile)
         return fail(tr("no profile named “%1”. Run `profile list` to see the profiles").arg(name));
 
+    // The keychain entries first, then the cache, then the profile: a step that fails stops the rest, and
+    // the failure says what is already gone and what was kept (a locked keyring removes nothing).
     m_credentials = std::make_unique<CredentialStore>();
     const Profile p = *profile;
     m_credentials->remove(CredentialStore::apiKeyEntry(p.id), [this, p](KeychainResult r) {
         if (!r.ok())
-            return fail(r.message);
+            return fail(tr("%1 Nothing was removed: the profile “%2”, its keychain entries and its cache are "
+                           "kept")
+                            .arg(oneLine(r.message), p.name));
         m_credentials->remove(CredentialStore::cacheKeyEntry(p.id), [this, p](KeychainResult c) {
             if (!c.ok())
-                return fail(c.message);
-            QFile::remove(CacheStore::defaultPath(p.id));
-            m_profiles->remove(p.id);
-            if (!m_profiles->sync())
-                return fail(tr("the settings file %1 could not be written. Check its folder's permissions")
-                                .arg(m_profiles->fileName()));
+                return fail(tr("%1 Only the API key entry was removed; the profile “%2”, its cache key entry "
+                               "and its cache are kept. Fix the keychain and run `profile remove` again")
+                                .arg(oneLine(c.message), p.name));
+            const QString cachePath = CacheStore::defaultPath(p.id);
+            if (QFile::exists(cachePath) && !QFile::remove(cachePath))
+                return fail(
+                    tr("the cache file %1 could not be deleted. The keychain entries of “%2” were "
+                       "removed; the profile and its cache are kept. Check the file's permissions and "
+                       "run `profile remove` again")
+                        .arg(cachePath, p.name));
+            QString error;
+            if (!m_profiles->remove(p.id, &error))
+                return fail(tr("%1 The keychain entries and the cache of “%2” were removed; the profile is "
+                               "kept")
+                                .arg(oneLine(error), p.name));
             if (m_json)
                 printJson(QJsonObject{{QStringLiteral("removed"), p.id}});
             else
                 print(tr("Profile “%1” removed, with its keychain entries and cache.\n").arg(p.name));
             finish(Ok);
         });
+    });
+}
+
+void CliApp::profileSetKey()
+{
+    const QString name = m_command.value(2);
+    if (name.isEmpty() || m_command.size() > 3) // never echoed: an extra argument may be the key itself
+        return fail(tr("profile set-key needs exactly one profile NAME. The key is read from stdin or a "
+                       "prompt, never from the command line"),
+                    Usage);
+    std::optional<Profile> profile = m_profiles->profileByName(name);
+    if (!profile)
+        profile = m_profiles->profile(name);
+    if (!profile)
+        return fail(tr("no profile named “%1”. Run `profile list` to see the profiles").arg(name));
+    if (profile->isSandbox())
+        return fail(tr("“%1” is a sandbox profile; its key comes with the sandbox. Use --sandbox instead")
+                        .arg(profile->name),
+                    Usage);
+    SecretBuffer secret = readApiKey(profile->name);
+    if (secret.isEmpty())
+        return fail(tr("no API key was given. Pipe the new key on stdin, e.g. `secret-tool lookup … | "
+                       "portkey-key-manager-cli profile set-key %1`")
+                        .arg(shellArg(profile->name)),
+                    Usage);
+    if (const QString problem = apiKeyProblem(secret); !problem.isEmpty())
+        return fail(problem, Usage);
+    m_credentials = std::make_unique<CredentialStore>();
+    const Profile p = *profile;
+    m_credentials->write(CredentialStore::apiKeyEntry(p.id), secret, [this, p](KeychainResult r) {
+        if (!r.ok())
+            return fail(tr("%1 The key of profile “%2” was not changed").arg(oneLine(r.message), p.name));
+        qCInfo(lcCli) << "API key of profile" << p.id << "replaced";
+        if (m_json)
+            printJson(QJsonObject{{QStringLiteral("id"), p.id},
+                                  {QStringLiteral("name"), p.name},
+                                  {QStringLiteral("key_replaced"), true}});
+        else
+            print(tr("The API key of profile “%1” was replaced in the system keychain. Run `sync --profile "
+                     "%2` next.\n")
+                      .arg(p.name, shellArg(p.name)));
+        finish(Ok);
     });
 }
 
@@ -509,19 +731,25 @@ void CliApp::openProfile(const Profile &profile, bool syncFirst, std::function<v
     Session *session = m_session.get();
     const bool rebuild = m_parser.isSet(QStringLiteral("rebuild-cache"));
     connect(session, &Session::openFailed, this,
-            [this, session, rebuild](const QString &error, const QString &remedy, bool canRebuild) {
+            [this, session, rebuild, profile](const QString &error, const QString &remedy, bool canRebuild) {
                 if (canRebuild && rebuild)
                     return session->rebuildCache();
-                QString todo = remedy;
-                if (canRebuild)
-                    todo =
-                        tr("Run `portkey-key-manager-cli sync --rebuild-cache`: the unreadable file is kept "
-                           "aside and the cache is rebuilt from the server");
-                fail(oneLine(error) + QLatin1Char(' ') + todo);
+                if (!canRebuild)
+                    return fail(oneLine(error) + QLatin1Char(' ') + remedy);
+                // The cache's own text ends with "Rebuild it from the server…": only what happened is kept,
+                // followed by the exact command for this profile.
+                const QString what = errorAndHint(oneLine(error)).first;
+                const QString command =
+                    profile.isSandbox()
+                        ? QStringLiteral("portkey-key-manager-cli --sandbox sync --rebuild-cache")
+                        : QStringLiteral("portkey-key-manager-cli --profile %1 sync --rebuild-cache")
+                              .arg(shellArg(profile.name));
+                fail(tr("%1 Run `%2` to rebuild it from the server; the unreadable file is kept beside it")
+                         .arg(what, command));
             });
     connect(session, &Session::syncFinished, this, [this, then](const ApiError &error, const SyncDiff &diff) {
         if (error.isError())
-            return fail(error.userText());
+            return fail(cliErrorText(error, m_session->profile().name));
         m_lastDiff = diff;
         then();
     });
@@ -584,16 +812,19 @@ void CliApp::keysList()
     withSession(m_parser.isSet(QStringLiteral("refresh")), [this] {
         const CacheSnapshot &snap = m_session->snapshot();
         const WorkspaceDirectory dir(snap.workspaces);
-        const QString wanted = m_parser.value(QStringLiteral("workspace"));
+        const QString ref = m_parser.value(QStringLiteral("workspace")).trimmed();
+        QString unknown;
+        const std::optional<Workspace> named =
+            ref.isEmpty() ? std::nullopt : findWorkspace(dir, ref, &unknown);
+        const QString wanted = named ? named->id : ref;
         QList<ApiKey> keys;
         for (const ApiKey &k : snap.keys) {
             if (wanted.isEmpty() || dir.sameWorkspace(k.workspaceId, wanted))
                 keys.append(k);
         }
         // A workspace the key may not list is still known through its keys; only an unknown one is an error.
-        if (!wanted.isEmpty() && keys.isEmpty() && !dir.resolve(wanted))
-            return fail(tr("no workspace “%1” in the cache. Run `workspaces list` to see the workspaces")
-                            .arg(wanted));
+        if (!ref.isEmpty() && !named && keys.isEmpty())
+            return fail(QString(QStringLiteral("--workspace: ") + unknown));
         if (m_json) {
             QJsonArray out;
             for (const ApiKey &k : keys)
@@ -603,11 +834,21 @@ void CliApp::keysList()
         }
         QList<QStringList> rows{
             {tr("ID"), tr("NAME"), tr("TYPE"), tr("WORKSPACE"), tr("STATUS"), tr("KEY"), tr("EXPIRES")}};
-        for (const ApiKey &k : keys)
+        // `!` marks keys that expire within the warning window, are past their expiry or are exhausted.
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const int warningDays = m_profiles->expiryWarningDays();
+        int flagged = 0;
+        for (const ApiKey &k : keys) {
+            const cli::ExpiryText expiry = cli::expiryText(k, now, warningDays);
+            flagged += expiry.warn ? 1 : 0;
             rows.append({k.id, k.name, keyTypeLabel(k.keyType()), workspaceLabel(dir, k.workspaceId),
                          k.status, k.maskedKey,
-                         k.expiresAt.isNone() ? tr("never") : k.expiresAt.toLocalDisplay()});
+                         expiry.warn ? QString(QStringLiteral("! ") + expiry.text) : expiry.text});
+        }
         print(table(rows));
+        if (flagged > 0)
+            print(tr("! = expires within %1, expired or exhausted (`keys show ID` for details).\n")
+                      .arg(warningDays == 1 ? tr("1 day") : tr("%1 days").arg(warningDays)));
         print(tr("%n key(s); last synced %1.\n", nullptr, int(keys.size()))
                   .arg(Timestamp::fromUtc(snap.syncedAtUtc).toLocalDisplay()));
         finish(Ok);
@@ -620,7 +861,12 @@ const ApiKey *CliApp::cachedKey(const QString &id)
     const auto it = std::find_if(keys.cbegin(), keys.cend(), [&id](const ApiKey &k) { return k.id == id; });
     if (it != keys.cend())
         return &*it;
-    fail(tr("no key “%1” in the cache. Run `keys list --refresh` to see the current keys").arg(id));
+    if (m_sandbox)
+        fail(tr("no key “%1” in this sandbox. Every --sandbox run starts a fresh organisation, so keys made "
+                "in earlier runs do not exist; run `--sandbox keys list` to see this run's keys")
+                 .arg(id));
+    else
+        fail(tr("no key “%1” in the cache. Run `keys list --refresh` to see the current keys").arg(id));
     return nullptr;
 }
 
@@ -646,7 +892,8 @@ void CliApp::failWithServerError(const ApiError &error, const QString &what)
                                ? cli::optionForServerField(error.message)
                                : QString();
     if (option.isEmpty())
-        return fail(QString(oneLine(error.userText()) + QLatin1Char(' ') + what));
+        return fail(QString(oneLine(cliErrorText(error, m_session ? m_session->profile().name : QString())) +
+                            QLatin1Char(' ') + what));
     fail(tr("the server refused %1 (%2); %3").arg(option, error.message.simplified(), what));
 }
 
@@ -712,7 +959,9 @@ void CliApp::keysCreate()
         return fail(tr("--workspace does not apply to Admin keys, which act on the whole organisation"),
                     Usage);
     if (type != KeyType::OrganisationService && workspace.isEmpty())
-        return fail(tr("keys create needs --workspace ID-or-slug for service and user keys"), Usage);
+        return fail(
+            tr("keys create needs --workspace WORKSPACE (id, slug or name) for service and user keys"),
+            Usage);
     if (type == KeyType::WorkspaceUser && user.isEmpty())
         return fail(tr("a user key needs --user ID-or-email: the workspace member it is for"), Usage);
     if (type != KeyType::WorkspaceUser && m_parser.isSet(QStringLiteral("user")))
@@ -738,8 +987,11 @@ void CliApp::keysCreate()
     withSession(false, [this, draft, workspace, user]() mutable {
         const CacheSnapshot &snap = m_session->snapshot();
         const WorkspaceDirectory dir(snap.workspaces);
-        if (draft.keyType != KeyType::OrganisationService)
-            draft.workspaceId = dir.canonicalId(workspace);
+        QString unknownWorkspace;
+        if (draft.keyType != KeyType::OrganisationService) {
+            const std::optional<Workspace> ws = findWorkspace(dir, workspace, &unknownWorkspace);
+            draft.workspaceId = ws ? ws->id : workspace;
+        }
         const QString pathType = draft.keyType == KeyType::OrganisationService
                                      ? QStringLiteral("organisation")
                                      : QStringLiteral("workspace");
@@ -752,10 +1004,9 @@ void CliApp::keysCreate()
                             .arg(decision.reason));
         // After the policy, which names the workspace a workspace key is confined to: a key that may not list
         // workspaces knows only its own; otherwise the reference must resolve.
-        if (draft.keyType != KeyType::OrganisationService && !dir.isEmpty() && !dir.resolve(workspace) &&
+        if (draft.keyType != KeyType::OrganisationService && !dir.isEmpty() && !unknownWorkspace.isEmpty() &&
             draft.workspaceId != m_session->principal().workspace)
-            return fail(tr("--workspace “%1”: no such workspace. Run `workspaces list` to see the workspaces")
-                            .arg(workspace));
+            return fail(QString(QStringLiteral("--workspace: ") + unknownWorkspace));
         if (draft.keyType == KeyType::WorkspaceUser) {
             // The key's user must be a member of its workspace (ADMIN-API.md §2): checked against the cached
             // member list when the profile's key can read it; otherwise the server decides.
@@ -1057,7 +1308,9 @@ void CliApp::keysShow()
 
 void CliApp::keysRevoke()
 {
-    const QStringList ids = m_command.mid(2);
+    // Each key once: the same id twice would be revoked once and then reported as failed.
+    QStringList ids = m_command.mid(2);
+    ids.removeDuplicates();
     if (ids.isEmpty())
         return fail(tr("keys revoke needs at least one key ID (see `keys list`)"), Usage);
     if (!m_parser.isSet(QStringLiteral("yes")) && !stdinIsTerminal())
@@ -1083,32 +1336,109 @@ void CliApp::keysRevoke()
                         .arg(key->name, decision.reason));
             names.append(describeKey(*key, dir));
         }
-        if (!confirm(
-                tr("Revoke %1? Apps using these keys stop working.").arg(names.join(QStringLiteral(", "))),
-                tr("revoke"), tr("nothing was revoked")))
+        // Revoking the profile's own key works, but leaves the profile without access (ROLES.md "Errors":
+        // 401 AB05 from then on): said before asking, and on stderr when --yes answers for the user.
+        const QString ownId = m_session->principal().keyId;
+        const bool own = !ownId.isEmpty() && ids.contains(ownId);
+        const QString profileName = m_session->profile().name;
+        const QString regain =
+            m_session->profile().isSandbox()
+                ? tr("for the rest of this run (the next --sandbox run starts afresh)")
+                : tr("until it gets a new key with `profile set-key %1`").arg(shellArg(profileName));
+        const QString ownNote = own ? tr("%1 is this profile's own API key: once it is revoked, the profile "
+                                         "“%2” loses access %3.")
+                                          .arg(ownId, profileName, regain)
+                                    : QString();
+        if (!confirm(QString(tr("Revoke %1? Apps using these keys stop working.")
+                                 .arg(names.join(QStringLiteral(", "))) +
+                             (own ? QString(QLatin1Char(' ') + ownNote) : QString())),
+                     tr("revoke"), tr("nothing was revoked")))
             return;
-        m_session->revokeKeys(ids, [this](const RevokeKeysResult &r) {
+        if (own && m_parser.isSet(QStringLiteral("yes")))
+            writeTo(stderr,
+                    QString(tr("warning: ") + cli::terminalSafe(ownNote) + QLatin1Char('\n')).toUtf8());
+        m_session->revokeKeys(ids, [this, own, ownId, profileName, regain](const RevokeKeysResult &r) {
+            // The re-list after revoking the profile's own key is refused (401): the revoke itself worked.
+            const bool ownGone =
+                own && r.revokedIds.contains(ownId) && r.failedIds.isEmpty() && r.error.isUnauthorized();
             if (m_json) {
                 QJsonArray failed;
                 for (const QString &id : r.failedIds)
                     failed.append(
                         QJsonObject{{QStringLiteral("id"), id},
-                                    {QStringLiteral("error"), r.errors.value(id, r.error).userText()}});
-                printJson(QJsonObject{{QStringLiteral("revoked"), QJsonArray::fromStringList(r.revokedIds)},
-                                      {QStringLiteral("failed"), failed}});
+                                    {QStringLiteral("error"), cliErrorText(r.errors.value(id, r.error))}});
+                QJsonObject out{{QStringLiteral("revoked"), QJsonArray::fromStringList(r.revokedIds)},
+                                {QStringLiteral("failed"), failed}};
+                if (ownGone)
+                    out.insert(QStringLiteral("profile_key_revoked"), true);
+                printJson(out);
             } else {
                 for (const QString &id : r.revokedIds)
                     print(tr("Revoked %1.\n").arg(id));
             }
+            if (ownGone) {
+                writeTo(stderr, cli::terminalSafe(tr("note: the API key of profile “%1” was revoked and no "
+                                                     "longer works: the profile has no access %2.\n")
+                                                      .arg(profileName, regain),
+                                                  true)
+                                    .toUtf8());
+                return finish(Ok);
+            }
             if (!r.ok())
-                return fail(r.failedIds.isEmpty()
-                                ? r.error.userText()
-                                : tr("%1 not revoked: %2")
-                                      .arg(r.failedIds.join(QStringLiteral(", ")),
-                                           r.errors.value(r.failedIds.first(), r.error).userText()));
+                return fail(
+                    r.failedIds.isEmpty()
+                        ? cliErrorText(r.error, profileName)
+                        : tr("%1 not revoked: %2")
+                              .arg(r.failedIds.join(QStringLiteral(", ")),
+                                   cliErrorText(r.errors.value(r.failedIds.first(), r.error), profileName)));
             finish(Ok);
         });
     });
+}
+
+void CliApp::keysScopes()
+{
+    QList<std::pair<QString, KeyType>> types{{QStringLiteral("admin"), KeyType::OrganisationService},
+                                             {QStringLiteral("service"), KeyType::WorkspaceService},
+                                             {QStringLiteral("user"), KeyType::WorkspaceUser}};
+    if (m_parser.isSet(QStringLiteral("type"))) {
+        const QString wanted = m_parser.value(QStringLiteral("type")).trimmed().toLower();
+        const auto it = std::find_if(types.cbegin(), types.cend(),
+                                     [&wanted](const auto &t) { return t.first == wanted; });
+        if (it == types.cend())
+            return fail(tr("--type “%1”: expected admin (Admin key), service or user (workspace keys)")
+                            .arg(m_parser.value(QStringLiteral("type"))),
+                        Usage);
+        types = {*it};
+    }
+    QJsonArray json;
+    QString out;
+    for (const auto &[option, type] : std::as_const(types)) {
+        QJsonArray groups;
+        out += tr("%1s (--type %2):\n").arg(keyTypeLabel(type), option);
+        for (const ScopeGroup &g : scopeGroups(type)) {
+            groups.append(QJsonObject{{QStringLiteral("title"), g.title},
+                                      {QStringLiteral("scopes"), QJsonArray::fromStringList(g.scopes)}});
+            out += QStringLiteral("  %1:\n    %2\n").arg(g.title, wrapList(g.scopes, 96, 4));
+        }
+        QJsonArray presets;
+        out += tr("  Presets (--preset NAME):\n");
+        for (const ScopePreset &p : scopePresets(type)) {
+            presets.append(QJsonObject{{QStringLiteral("name"), cli::presetSlug(p.name)},
+                                       {QStringLiteral("scopes"), QJsonArray::fromStringList(p.scopes)}});
+            out += QStringLiteral("    %1: %2\n")
+                       .arg(cli::presetSlug(p.name), p.scopes.join(QStringLiteral(", ")));
+        }
+        out += QLatin1Char('\n');
+        json.append(QJsonObject{{QStringLiteral("type"), option},
+                                {QStringLiteral("groups"), groups},
+                                {QStringLiteral("presets"), presets}});
+    }
+    if (m_json)
+        printJson(json);
+    else
+        print(out);
+    finish(Ok);
 }
 
 void CliApp::whoami()
@@ -1130,8 +1460,15 @@ void CliApp::whoami()
             if (lines.isEmpty())
                 return;
             out += title + QLatin1Char('\n');
-            for (const QString &l : lines)
-                out += QStringLiteral("  ") + l + QLatin1Char('\n');
+            for (const QString &l : lines) {
+                // A long list (the key's scopes) gets a line per resource: "workspaces: create, read, …".
+                const qsizetype colon = l.indexOf(QStringLiteral(": "));
+                if (l.size() > 100 && colon > 0)
+                    out += QStringLiteral("  %1:\n%2")
+                               .arg(l.left(colon), groupedList(l.mid(colon + 2).split(QStringLiteral(", "))));
+                else
+                    out += QStringLiteral("  ") + l + QLatin1Char('\n');
+            }
         };
         facts(tr("Known:"), principal.knownFacts());
         facts(tr("Assumed:"), principal.assumedFacts());

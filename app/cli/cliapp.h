@@ -32,6 +32,12 @@ class Session;
 /// before sending (issue 5). Destructive commands (revoke, rotate, reset usage, a limit of 0) ask on a
 /// terminal and need `--yes` when stdin is not one. Secrets (create, rotate) go to stdout once, never to
 /// logs.
+///
+/// `--workspace` takes a workspace's id, slug or name (exact, case-insensitive; an ambiguous or unknown one
+/// fails listing the candidates or the known workspaces). A `--sandbox` run starts a fresh organisation
+/// with an empty cache and syncs it before answering; its profile is never stored or listed. Revoking the
+/// profile's own key is announced, succeeds with exit code 0 and points at `profile set-key NAME`, as every
+/// 401 does.
 class CliApp : public QObject
 {
     Q_OBJECT
@@ -61,6 +67,11 @@ private:
     void profileAdd();
     void profileList();
     void profileRemove();
+    /// `profile set-key NAME`: reads the profile's new API key from stdin (or a no-echo prompt on a
+    /// terminal, never from argv), checks its shape (apiKeyProblem()) and replaces the profile's entry in the
+    /// OS keychain through CredentialStore. The answer to a revoked or rejected key (401 AB05, ROLES.md
+    /// "Errors"). Fails naming the keychain problem; nothing else of the profile changes.
+    void profileSetKey();
 
     /// Selects the profile (--sandbox, --profile, the only one, the last used), opens it and calls `then`
     /// once the snapshot is loaded; with `syncFirst` (or when the cache was never synced, or for a sandbox)
@@ -85,6 +96,10 @@ private:
     /// `keys show ID`: every field of the cached key (masked), times in local time with zone and in UTC.
     void keysShow();
     void whoami();
+    /// `keys scopes [--type admin|service|user]`: the valid scopes of that key type grouped as in
+    /// ADMIN-API.md §3 (pk::scopeGroups()), then the presets (pk::scopePresets()); every type when `--type`
+    /// is not given. `--json`: `[{"type","groups":[{"title","scopes"}],"presets":[{"name","scopes"}]}]`.
+    void keysScopes();
 
     /// The key `id` in the snapshot, or nullptr (after failing with a one-line error) when it is not there.
     const ApiKey *cachedKey(const QString &id);

@@ -8,7 +8,9 @@
 #include <QRegularExpression>
 #include <QTimeZone>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace pk::cli {
 
@@ -49,11 +51,6 @@ bool nonNegativeNumber(const QString &text, double *value)
         return false;
     *value = v;
     return true;
-}
-
-QString presetSlug(const QString &name)
-{
-    return name.toLower().replace(QLatin1Char(' '), QLatin1Char('-'));
 }
 
 /// The wire form of a rotation policy to send for `period` and `transitionMs` (see applyToDraft()).
@@ -117,6 +114,39 @@ QString mergeUsage(const KeyOptions &o, std::optional<UsageLimits> limits, std::
             .arg(*u.creditLimit);
     *out = u;
     return {};
+}
+
+/// The `--type` value of a key type: admin, service or user.
+QString typeOption(KeyType type)
+{
+    switch (type) {
+    case KeyType::OrganisationService:
+        return QStringLiteral("admin");
+    case KeyType::WorkspaceUser:
+        return QStringLiteral("user");
+    case KeyType::WorkspaceService:
+    case KeyType::Unknown:
+        break;
+    }
+    return QStringLiteral("service");
+}
+
+/// The Levenshtein distance between `a` and `b`.
+int editDistance(const QString &a, const QString &b)
+{
+    QList<int> row(b.size() + 1);
+    for (int j = 0; j <= int(b.size()); ++j)
+        row[j] = j;
+    for (int i = 1; i <= int(a.size()); ++i) {
+        int diagonal = row[0];
+        row[0] = i;
+        for (int j = 1; j <= int(b.size()); ++j) {
+            const int above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
 }
 
 } // namespace
@@ -428,9 +458,14 @@ QString KeyOptions::parse(const QCommandLineParser &parser, KeyType type, const 
             if (type == KeyType::WorkspaceUser && isKeyManagementScope(s))
                 return tr("%1: workspace user keys never carry key-management scopes (ROLES.md)")
                     .arg(quoted(QStringLiteral("--scope"), s));
-            if (!valid.contains(s))
-                return tr("%1 is not a scope of %2s. See ADMIN-API.md §3 for the list")
-                    .arg(quoted(QStringLiteral("--scope"), s), keyTypeLabel(type).toLower());
+            if (!valid.contains(s)) {
+                const QString near = nearestScope(s, type);
+                const QString kind = keyTypeLabel(type).toLower();
+                if (!near.isEmpty())
+                    return tr("unknown scope `%1` for %2s — did you mean `%3`?").arg(s, kind, near);
+                return tr("unknown scope `%1` for %2s. Run `keys scopes --type %3` for the valid scopes")
+                    .arg(s, kind, typeOption(type));
+            }
         }
         o.scopes = scopes;
     }
@@ -645,6 +680,59 @@ QStringList leastPrivilegeWarnings(const ApiKeyDraft &draft)
         warnings.append(tr("the key may manage API keys (%1); leave these scopes out unless it issues keys")
                             .arg(managing.join(QStringLiteral(", "))));
     return warnings;
+}
+
+QString nearestScope(const QString &scope, KeyType type)
+{
+    const QString wanted = scope.toLower();
+    QString best;
+    int bestDistance = 4; // more than 3 edits away is no suggestion
+    for (const QString &candidate : validScopes(type)) {
+        const int d = editDistance(wanted, candidate.toLower());
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = candidate;
+        }
+    }
+    return bestDistance < int(wanted.size()) ? best : QString();
+}
+
+ExpiryText expiryText(const ApiKey &key, const QDateTime &nowUtc, int warningDays)
+{
+    ExpiryText out;
+    const KeyStatus status = key.keyStatus();
+    out.warn = status == KeyStatus::Exhausted || status == KeyStatus::Expired;
+    if (key.expiresAt.isNone()) {
+        out.text = status == KeyStatus::Exhausted ? tr("never (exhausted)") : tr("never");
+        return out;
+    }
+    if (!key.expiresAt.isValid()) {
+        out.text = tr("unknown (%1)").arg(key.expiresAt.raw());
+        return out;
+    }
+    const qint64 secs = nowUtc.secsTo(key.expiresAt.utc());
+    const qint64 ahead = std::abs(secs);
+    QString span;
+    if (ahead >= 2 * 86400)
+        span = tr("%1 days").arg(ahead / 86400);
+    else if (ahead >= 2 * 3600)
+        span = tr("%1 h").arg(ahead / 3600);
+    else
+        span = tr("%1 min").arg(std::max<qint64>(1, ahead / 60));
+    if (secs <= 0) {
+        out.text = tr("%1 ago").arg(span);
+        out.warn = true;
+    } else {
+        out.text = tr("in %1").arg(span);
+        if (secs <= qint64(warningDays) * 86400)
+            out.warn = true;
+    }
+    return out;
+}
+
+QString presetSlug(const QString &name)
+{
+    return name.toLower().replace(QLatin1Char(' '), QLatin1Char('-'));
 }
 
 } // namespace pk::cli

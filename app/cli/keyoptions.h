@@ -120,4 +120,24 @@ QString updateBody(const KeyOptions &options, const ApiKey &current, const QDate
 /// key-management scopes. One sentence each; empty when there is nothing to warn about.
 QStringList leastPrivilegeWarnings(const ApiKeyDraft &draft);
 
+/// The valid scope of `type` (pk::validScopes(), ADMIN-API.md §3) closest to the unknown `scope` by edit
+/// distance (Levenshtein, case-insensitive), when it is at most 3 edits away and shorter than `scope` in
+/// edits; empty when no scope is that close.
+QString nearestScope(const QString &scope, KeyType type);
+
+/// The `--preset` spelling of a scope preset's name (pk::ScopePreset::name): lower case, spaces as
+/// hyphens, e.g. "Completions only" → `completions-only`.
+QString presetSlug(const QString &name);
+
+/// A key's expiry for the `keys list` EXPIRES column.
+struct ExpiryText
+{
+    QString text;      ///< "never", "in 2 days", "in 5 h", "3 days ago", "exhausted", or the raw value
+    bool warn = false; ///< expires within the warning window, is past its expiry, or is exhausted/expired
+};
+/// The expiry of `key` at `nowUtc` (UTC instant) relative to now, with the warning flag set when the key
+/// expires within `warningDays` days (ProfileStore::expiryWarningDays(), default 7), its expiry is past, or
+/// its status is `exhausted` or `expired` (openapi.yaml L34843, ADMIN-API.md §9).
+ExpiryText expiryText(const ApiKey &key, const QDateTime &nowUtc, int warningDays);
+
 } // namespace pk::cli

@@ -2,6 +2,7 @@
 // SandboxServer started here, with a throwaway HOME and XDG folders and the real Secret Service.
 
 #include "sandbox/sandboxserver.h"
+#include "secrets/credentialstore.h"
 
 #include <QDirIterator>
 #include <QFile>
@@ -9,9 +10,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 namespace {
 
@@ -52,6 +56,13 @@ private slots:
     void serverDownIsOneLine();
     void noKeychainIsOneLineAndWritesNothing();
     void terminalPromptHidesKeyAndConfirmsRevoke();
+    void crashWritesNoCoreFile();
+    void urlCarryingSecretsIsRefused();
+    void keyWithLineBreakIsRefused();
+    void extraArgumentsAreRefusedWithoutEcho();
+    void rejectedKeyNamesTheProfileCommands();
+    void rebuildReplacesAWrongLengthCacheKey();
+    void lockedKeyringIsNeitherMissingKeyNorRemoved();
 
 private:
     Result run(const QStringList &args, const QByteArray &input = {});
@@ -514,6 +525,262 @@ void TestCli::terminalPromptHidesKeyAndConfirmsRevoke()
     std::tie(code, shown) = runOnTerminal(m_env, revoke, "to confirm", "yes\n");
     QVERIFY2(code == 0, shown.constData());
     QVERIFY2(shown.contains(QString(QStringLiteral("Revoked ") + victim).toUtf8()), shown.constData());
+}
+
+void TestCli::crashWritesNoCoreFile()
+{
+#ifdef Q_OS_LINUX
+    // `ulimit -c unlimited`, then a crash while the key is in memory (read from stdin, which stays open).
+    QTemporaryDir cwd;
+    QVERIFY(cwd.isValid());
+    const QByteArray secret = "pk-core-dump-secret-0123456789";
+    QProcess process;
+    process.setProcessEnvironment(m_env);
+    process.start(
+        QStringLiteral("sh"),
+        {QStringLiteral("-c"),
+         QStringLiteral("ulimit -c unlimited && cd \"$1\" && exec \"$2\" profile add --name crash --url "
+                        "https://example.com/v1"),
+         QStringLiteral("sh"), cwd.path(), QStringLiteral(PK_CLI_PATH)});
+    QVERIFY(process.waitForStarted(kTimeoutMs));
+    process.write(secret);
+    QVERIFY(process.waitForBytesWritten(kTimeoutMs));
+    const QString limits = QStringLiteral("/proc/%1/limits").arg(process.processId());
+    // Wait until the CLI itself runs (after the exec) and has hardened itself.
+    QByteArray coreLimit;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            QFile file(limits);
+            if (!file.open(QIODevice::ReadOnly))
+                return false;
+            const QByteArray text = file.readAll();
+            const qsizetype at = text.indexOf("Max core file size");
+            coreLimit = text.mid(at, text.indexOf('\n', at) - at).simplified();
+            return QFile::symLinkTarget(QStringLiteral("/proc/%1/exe").arg(process.processId())) ==
+                       QFileInfo(QStringLiteral(PK_CLI_PATH)).canonicalFilePath() &&
+                   coreLimit == "Max core file size 0 0 bytes";
+        },
+        kTimeoutMs));
+    QTest::qWait(300); // the key has been read into the CLI's buffer
+    ::kill(pid_t(process.processId()), SIGSEGV);
+    QVERIFY(process.waitForFinished(kTimeoutMs));
+    QCOMPARE(process.exitStatus(), QProcess::CrashExit);
+    const QStringList left = QDir(cwd.path()).entryList(QDir::Files | QDir::Hidden);
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(QLatin1Char(' '))));
+#else
+    QSKIP("RLIMIT_CORE and /proc are Linux facilities; other platforms are covered by hardenProcess()");
+#endif
+}
+
+void TestCli::urlCarryingSecretsIsRefused()
+{
+    for (const QString &url : {QStringLiteral("https://alice:hunter2@api.portkey.ai/v1"),
+                               QStringLiteral("https://api.portkey.ai/v1?x-portkey-api-key=hunter2"),
+                               QStringLiteral("https://api.portkey.ai/v1#hunter2")}) {
+        const Result r = run({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"),
+                              QStringLiteral("leaky"), QStringLiteral("--url"), url},
+                             "pk-url-test-key");
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.oneErrorLine(), r.err.constData());
+        QVERIFY2(!r.err.contains("hunter2") && !r.out.contains("hunter2"), r.err.constData());
+        QVERIFY(!allFiles().contains("hunter2"));
+    }
+    const Result list = run({QStringLiteral("profile"), QStringLiteral("list")});
+    QVERIFY(!list.out.contains("leaky") && !list.out.contains("hunter2"));
+}
+
+void TestCli::keyWithLineBreakIsRefused()
+{
+    const QList<QByteArray> keys = {"abc\r\nX-Injected: yes", "abc\nX-Injected: yes", "abc def",
+                                    "abc\x1b[2J"};
+    for (const QByteArray &key : keys) {
+        const Result r = run({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"),
+                              QStringLiteral("injected"), QStringLiteral("--url"),
+                              QStringLiteral("https://example.com/v1")},
+                             key);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.oneErrorLine(), r.err.constData());
+        QVERIFY2(r.err.contains("API key contains"), r.err.constData());
+        QVERIFY(!r.err.contains("Injected"));
+    }
+    const Result list = run({QStringLiteral("profile"), QStringLiteral("list")});
+    QVERIFY(!list.out.contains("injected"));
+}
+
+void TestCli::extraArgumentsAreRefusedWithoutEcho()
+{
+    const QByteArray secret = "pk-positional-secret-0123456789";
+    const Result r = run({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"),
+                          QStringLiteral("positional"), QStringLiteral("--url"),
+                          QStringLiteral("https://example.com/v1"), QString::fromLatin1(secret)},
+                         "pk-stdin-key");
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.oneErrorLine(), r.err.constData());
+    QVERIFY(r.err.contains("never from the command line"));
+    QVERIFY(!r.err.contains(secret));
+    QVERIFY(!run({QStringLiteral("profile"), QStringLiteral("list")}).out.contains("positional"));
+}
+
+void TestCli::rejectedKeyNamesTheProfileCommands()
+{
+    pk::sandbox::SandboxServer server;
+    QVERIFY(server.listen());
+    Result r = run({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"),
+                    QStringLiteral("Wrong key"), QStringLiteral("--url"), server.baseUrl().toString()},
+                   "pk-not-a-valid-key\n");
+    QVERIFY2(r.code == 0, r.err.constData());
+    r = run({QStringLiteral("sync"), QStringLiteral("--profile"), QStringLiteral("Wrong key")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.oneErrorLine(), r.err.constData());
+    // The CLI's remedy, not the desktop app's ("Enter a valid key in the profile settings").
+    QVERIFY2(r.err.contains("`profile set-key \"Wrong key\"`") && !r.err.contains("profile settings"),
+             r.err.constData());
+    // `profile set-key` replaces the key in the keychain (read from stdin, never from argv): syncs work
+    // again.
+    const QByteArray valid = server.persona(QStringLiteral("owner"))->apiKey.toUtf8();
+    r = run({QStringLiteral("profile"), QStringLiteral("set-key"), QStringLiteral("Wrong key")},
+            valid + '\n');
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(!r.out.contains(valid) && !r.err.contains(valid));
+    r = run({QStringLiteral("sync"), QStringLiteral("--profile"), QStringLiteral("Wrong key")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    // Nothing to read, an extra argument (never echoed: it may be the key) or an unknown profile: refused.
+    r = run({QStringLiteral("profile"), QStringLiteral("set-key"), QStringLiteral("Wrong key")}, "");
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.oneErrorLine() && r.err.contains("no API key was given"), r.err.constData());
+    r = run({QStringLiteral("profile"), QStringLiteral("set-key"), QStringLiteral("Wrong key"),
+             QString::fromLatin1(valid)});
+    QCOMPARE(r.code, 2);
+    QVERIFY(!r.err.contains(valid));
+    r = run({QStringLiteral("profile"), QStringLiteral("set-key"), QStringLiteral("Nobody")}, valid);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("no profile named"), r.err.constData());
+    r = run({QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("Wrong key")});
+    QVERIFY2(r.code == 0, r.err.constData());
+}
+
+void TestCli::rebuildReplacesAWrongLengthCacheKey()
+{
+    pk::sandbox::SandboxServer server;
+    QVERIFY(server.listen());
+    Result r = run({QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"),
+                    QStringLiteral("Short key"), QStringLiteral("--url"), server.baseUrl().toString(),
+                    QStringLiteral("--json")},
+                   server.persona(QStringLiteral("owner"))->apiKey.toUtf8());
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QString profileId = r.json().object().value(QStringLiteral("id")).toString();
+    const QStringList sync{QStringLiteral("sync"), QStringLiteral("--profile"), QStringLiteral("Short key")};
+    QVERIFY2(run(sync).code == 0, r.err.constData());
+
+    // A 5-byte cache key in the keychain (this test shares the CLI's session bus and keyring).
+    pk::CredentialStore store;
+    bool written = false;
+    store.write(pk::CredentialStore::cacheKeyEntry(profileId), QByteArrayLiteral("short"),
+                [&written](pk::KeychainResult w) { written = w.ok(); });
+    QVERIFY(QTest::qWaitFor([&written] { return written; }, kTimeoutMs));
+
+    r = run(sync);
+    QCOMPARE(r.code, 1);
+    // The exact command for this profile, said once.
+    QVERIFY2(r.err.contains("`portkey-key-manager-cli --profile \"Short key\" sync --rebuild-cache`"),
+             r.err.constData());
+    QVERIFY2(r.err.count("from the server") == 1, r.err.constData());
+    // The rebuild replaces the unusable key, so it succeeds, and so does every run after it.
+    r = run(QStringList(sync) << QStringLiteral("--rebuild-cache"));
+    QVERIFY2(r.code == 0, r.err.constData());
+    r = run(sync);
+    QVERIFY2(r.code == 0, r.err.constData());
+    r = run({QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("Short key")});
+    QVERIFY2(r.code == 0, r.err.constData());
+}
+
+void TestCli::lockedKeyringIsNeitherMissingKeyNorRemoved()
+{
+    pk::sandbox::SandboxServer server;
+    QVERIFY(server.listen());
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    QProcessEnvironment env = m_env;
+    env.insert(QStringLiteral("HOME"), home.path());
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), home.filePath(QStringLiteral("cache")));
+    env.remove(QStringLiteral("DISPLAY"));
+    // Each step is its own D-Bus session with its own gnome-keyring-daemon on the same login keyring
+    // (password "pw"): unlocked with the password, or started locked (no prompter without a display).
+    int session = 0;
+    const auto inSession = [&](bool unlocked, const QStringList &args, const QByteArray &input = {}) {
+        QProcessEnvironment e = env;
+        const QString runDir = home.filePath(QStringLiteral("run%1").arg(++session));
+        QDir().mkpath(runDir);
+        e.insert(QStringLiteral("XDG_RUNTIME_DIR"), runDir);
+        const QString daemon =
+            unlocked ? QStringLiteral("echo -n pw | gnome-keyring-daemon --foreground --unlock "
+                                      "--components=secrets >/dev/null 2>&1 & pid=$!; ")
+                     : QStringLiteral("gnome-keyring-daemon --start --foreground --components=secrets "
+                                      ">/dev/null 2>&1 & pid=$!; ");
+        QStringList shell{
+            QStringLiteral("--"),
+            QStringLiteral("sh"),
+            QStringLiteral("-c"),
+            QString(daemon + QStringLiteral("for i in $(seq 50); do dbus-send --session --print-reply "
+                                            "--dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner "
+                                            "string:org.freedesktop.secrets 2>/dev/null | grep -q true && "
+                                            "break; sleep 0.1; done; "
+                                            "\"$@\"; rc=$?; kill $pid; wait $pid 2>/dev/null; exit $rc")),
+            QStringLiteral("sh"),
+            QStringLiteral(PK_CLI_PATH)};
+        shell += args;
+        QProcess process;
+        process.setProcessEnvironment(e);
+        process.start(QStringLiteral("dbus-run-session"), shell);
+        Result r;
+        if (!process.waitForStarted(kTimeoutMs))
+            return r;
+        process.write(input);
+        process.closeWriteChannel();
+        if (!QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, kTimeoutMs))
+            process.kill();
+        process.waitForFinished();
+        r.code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        r.out = process.readAllStandardOutput();
+        // Only the CLI's lines: dbus-daemon (fd limit) and gcr-prompter (no display) write to the same
+        // stream.
+        for (const QByteArray &line : process.readAllStandardError().split('\n')) {
+            if (!line.isEmpty() && !line.startsWith("dbus-daemon[") && !line.startsWith("(gcr-prompter:"))
+                r.err += line + '\n';
+        }
+        return r;
+    };
+    const QStringList profile{QStringLiteral("--profile"), QStringLiteral("Locked")};
+
+    Result r = inSession(true,
+                         {QStringLiteral("profile"), QStringLiteral("add"), QStringLiteral("--name"),
+                          QStringLiteral("Locked"), QStringLiteral("--url"), server.baseUrl().toString()},
+                         server.persona(QStringLiteral("owner"))->apiKey.toUtf8());
+    QVERIFY2(r.code == 0, r.err.constData());
+    r = inSession(true, QStringList{QStringLiteral("sync")} + profile);
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QString cacheDir = home.filePath(QStringLiteral("data/Portkey/Portkey Key Manager/cache"));
+    QCOMPARE(QDir(cacheDir).entryList(QDir::Files).size(), 1);
+
+    // Locked: the key is not "missing", and removing the profile removes nothing.
+    r = inSession(false, QStringList{QStringLiteral("keys"), QStringLiteral("list")} + profile);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.oneErrorLine() && r.err.contains("locked") && !r.err.contains("No API key"),
+             r.err.constData());
+    r = inSession(false, {QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("Locked")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.oneErrorLine() && r.err.contains("Nothing was removed"), r.err.constData());
+    QVERIFY(!r.out.contains("removed"));
+    QCOMPARE(QDir(cacheDir).entryList(QDir::Files).size(), 1);
+
+    // Unlocked again: everything is still there and works, and the removal then happens.
+    r = inSession(true, QStringList{QStringLiteral("keys"), QStringLiteral("list")} + profile);
+    QVERIFY2(r.code == 0, r.err.constData());
+    r = inSession(true, {QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("Locked")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(QDir(cacheDir).entryList(QDir::Files).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -177,6 +177,9 @@ private slots:
     void rotateOwnKeyUpdatesTheKeychain();
     void destructiveCommandsNeedYesWithoutTerminal();
     void showPrintsEveryField();
+    void revokeSameIdTwiceRevokesOnce();
+    void serverTextCannotControlTheTerminal();
+    void jsonFailureIsJsonOnStdout();
     void refusedLocallyWithThePolicysReason();
     void whoamiAndPolicyMatchTheServer_data();
     void whoamiAndPolicyMatchTheServer();
@@ -508,7 +511,9 @@ void TestCliKeys::lostCreateReplyIsNeverResent()
     QCOMPARE(r.code, 1);
     QVERIFY2(r.oneErrorLine(), r.err.constData());
     QVERIFY2(r.err.contains("created, secret not received — rotate it to get one"), r.err.constData());
-    QVERIFY(r.out.isEmpty());
+    // With --json the failure is also on stdout, as {"error", "hint"}, and holds no secret.
+    QVERIFY2(r.json().object().value(s("error")).isString(), r.out.constData());
+    QVERIFY(!r.json().object().contains(s("key")));
     QCOMPARE(writes().size(), 1); // the POST was never re-sent
 
     // The key the server made is in the cache, and the message names it.
@@ -683,6 +688,61 @@ void TestCliKeys::destructiveCommandsNeedYesWithoutTerminal()
     QCOMPARE(writes().size(), 1);
     QCOMPARE(writes().first().method, s("DELETE"));
     QVERIFY(!m_server->organisation().authenticate(secret).has_value());
+}
+
+void TestCliKeys::revokeSameIdTwiceRevokesOnce()
+{
+    const auto [id, secret] = createKey(s("Revoked twice over"));
+    QVERIFY(!id.isEmpty());
+    m_server->clearRecordedRequests();
+    const Result r = owner({s("revoke"), id, id, s("--yes"), s("--json")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QCOMPARE(r.json().object().value(s("revoked")).toArray(), QJsonArray{id});
+    QVERIFY(r.json().object().value(s("failed")).toArray().isEmpty());
+    QCOMPARE(writes().size(), 1);
+    QVERIFY(!m_server->organisation().authenticate(secret).has_value());
+}
+
+void TestCliKeys::serverTextCannotControlTheTerminal()
+{
+    // A key name with markup, a clear-screen CSI, a window-title OSC and a bidi override, as a hostile
+    // server (or a colleague) could set it.
+    const QString evil = QString::fromUtf8("<b>x</b>\x1b[2J\x1b]0;pwned\x07\u202Egnp.exe");
+    const auto [id, secret] = createKey(evil);
+    QVERIFY(!id.isEmpty());
+    const auto clean = [](const QByteArray &bytes) {
+        return !bytes.contains('\x1b') && !bytes.contains('\x07') && !bytes.contains("\xe2\x80\xae");
+    };
+    for (const QStringList &args : {QStringList{s("list")}, QStringList{s("show"), id}}) {
+        const Result r = owner(args);
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(clean(r.out), r.out.constData());
+        QVERIFY(r.out.contains("<b>x</b>gnp.exe")); // shown as plain text, markup included
+    }
+    // JSON keeps the exact name; the encoder escapes the control characters (\u001b, \u0007).
+    const Result json = owner({s("show"), id, s("--json")});
+    QCOMPARE(json.json().object().value(s("name")).toString(), evil);
+    QVERIFY(!json.out.contains('\x1b') && !json.out.contains('\x07'));
+    // Failures too: an id echoed in a failure cannot clear the screen.
+    const Result refused = run({s("keys"), s("show"), QString(s("\x1b[2Jmissing"))});
+    QVERIFY(refused.oneErrorLine());
+    QVERIFY2(clean(refused.err), refused.err.constData());
+    QVERIFY(owner({s("revoke"), id, s("--yes")}).code == 0);
+}
+
+void TestCliKeys::jsonFailureIsJsonOnStdout()
+{
+    const Result r = owner({s("show"), s("no-such-key"), s("--json")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.oneErrorLine(), r.err.constData());
+    const QJsonObject o = r.json().object();
+    QVERIFY2(o.value(s("error")).toString().contains(s("no-such-key")), r.out.constData());
+    QVERIFY(o.value(s("hint")).toString().contains(s("keys list")));
+    // A usage error found while parsing the command line is JSON as well.
+    const Result usage = run({s("keys"), s("list"), s("--no-such-option"), s("--json")});
+    QCOMPARE(usage.code, 2);
+    QVERIFY(usage.oneErrorLine());
+    QVERIFY2(!usage.json().object().value(s("error")).toString().isEmpty(), usage.out.constData());
 }
 
 void TestCliKeys::showPrintsEveryField()

@@ -52,6 +52,8 @@ private slots:
     void createDraftFromOptions();
     void updateBodyOnlyGivenAndNullOnClear();
     void conflictsAndScopes();
+    void nearestScopeByEditDistance();
+    void expiryTextAndWarning();
 };
 
 void TestKeyOptions::initTestCase()
@@ -281,7 +283,7 @@ void TestKeyOptions::conflictsAndScopes()
     const QList<std::pair<QStringList, const char *>> bad{
         {{s("--clear-expiry"), s("--expires"), s("30d")}, "--clear-expiry"},
         {{s("--clear-rotation"), s("--transition"), s("1h")}, "--clear-rotation"},
-        {{s("--scope"), s("no.such")}, "--scope"},
+        {{s("--scope"), s("no.such")}, "unknown scope `no.such` for user keys"},
         {{s("--preset"), s("workspace-key-manager")}, "--preset"}, // not offered for user keys
         {{s("--scope"), s("workspace_user_api_keys.list")}, "--scope"},
         {{s("--rate-limit"), s("requests:rpm:1"), s("--rate-limit"), s("requests:rpm:2")}, "--rate-limit"},
@@ -302,6 +304,53 @@ void TestKeyOptions::conflictsAndScopes()
     KeyOptions o;
     QVERIFY(KeyOptions::parse(zero, KeyType::WorkspaceUser, now, &o).isEmpty());
     QVERIFY(o.blocksAllTraffic());
+}
+
+void TestKeyOptions::nearestScopeByEditDistance()
+{
+    QCOMPARE(nearestScope(s("completions.wrte"), KeyType::WorkspaceService), s("completions.write"));
+    QCOMPARE(nearestScope(s("Completions.Write"), KeyType::WorkspaceService), s("completions.write"));
+    QCOMPARE(nearestScope(s("workspaces.lst"), KeyType::OrganisationService), s("workspaces.list"));
+    QVERIFY(nearestScope(s("teleport.everything"), KeyType::WorkspaceService).isEmpty());
+    // Only scopes valid for the type are suggested: user keys never get key-management scopes.
+    QVERIFY(!nearestScope(s("workspace_user_api_keys.lst"), KeyType::WorkspaceUser).contains(s("api_keys")));
+    // The message of KeyOptions::parse() carries the suggestion.
+    QCommandLineParser parser;
+    QVERIFY(parseArgs(parser, {s("--scope"), s("completions.wrte")}));
+    KeyOptions o;
+    QCOMPARE(KeyOptions::parse(parser, KeyType::WorkspaceService, QDateTime::currentDateTimeUtc(), &o),
+             s("unknown scope `completions.wrte` for service keys — did you mean `completions.write`?"));
+}
+
+void TestKeyOptions::expiryTextAndWarning()
+{
+    const QDateTime now(QDate(2026, 11, 30), QTime(12, 0), Qt::UTC);
+    ApiKey k;
+    k.status = s("active");
+    ExpiryText e = expiryText(k, now, 7);
+    QCOMPARE(e.text, s("never"));
+    QVERIFY(!e.warn);
+    k.expiresAt = Timestamp::fromUtc(now.addDays(2));
+    e = expiryText(k, now, 7);
+    QCOMPARE(e.text, s("in 2 days"));
+    QVERIFY(e.warn);
+    e = expiryText(k, now, 1); // outside a 1-day window
+    QVERIFY(!e.warn);
+    k.expiresAt = Timestamp::fromUtc(now.addSecs(5 * 3600));
+    QCOMPARE(expiryText(k, now, 7).text, s("in 5 h"));
+    k.expiresAt = Timestamp::fromUtc(now.addDays(30));
+    e = expiryText(k, now, 7);
+    QCOMPARE(e.text, s("in 30 days"));
+    QVERIFY(!e.warn);
+    k.expiresAt = Timestamp::fromUtc(now.addDays(-3));
+    e = expiryText(k, now, 7);
+    QCOMPARE(e.text, s("3 days ago"));
+    QVERIFY(e.warn);
+    k.expiresAt = Timestamp();
+    k.status = s("exhausted");
+    e = expiryText(k, now, 7);
+    QCOMPARE(e.text, s("never (exhausted)"));
+    QVERIFY(e.warn);
 }
 
 QTEST_GUILESS_MAIN(TestKeyOptions)
