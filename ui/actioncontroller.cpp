@@ -124,6 +124,8 @@ access::Decision ActionController::evaluate(const Entry &entry) const
         return deny(tr("not connected to a Portkey control plane"));
     if ((entry.needs & NeedsConnection) && m_context.busy)
         return deny(tr("wait until the running sync or change has finished"));
+    if ((entry.needs & (NeedsKeysView | NeedsSelection | NeedsOneKey)) && !m_context.keysViewCurrent)
+        return deny(tr("switch to the API keys tab to act on the selected keys"));
     if ((entry.needs & NeedsOneKey) && m_context.selectedKeys.size() != 1)
         return deny(m_context.selectedKeys.isEmpty() ? tr("select a key first")
                                                      : tr("select exactly one key"));

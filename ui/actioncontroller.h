@@ -25,6 +25,9 @@ enum Need : unsigned
     NeedsSelection = 1u << 1,  ///< at least one selected key
     NeedsOneKey = 1u << 2,     ///< exactly one selected key
     NeedsWorkspace = 1u << 3,  ///< a workspace the action targets (the navigation's, else any visible one)
+    NeedsKeysView = 1u << 4,   ///< the keys view is the current tab, so the person sees the keys acted on.
+                               ///< Implied by NeedsSelection and NeedsOneKey: the key selection lives in
+                               ///< the keys view and must never be acted on from another tab.
 };
 using Needs = unsigned;
 
@@ -38,6 +41,7 @@ struct ActionContext
     QStringList visibleWorkspaceIds; ///< every workspace the session knows, for "any workspace" checks
     bool connected = false;          ///< a session is open
     bool busy = false;               ///< a sync or write is running
+    bool keysViewCurrent = true;     ///< the keys view (API keys tab) is the one shown
 };
 
 /// One place that enables every QAction (ARCHITECTURE.md habit 4, issue 5 "Gating in the UI"). Each action

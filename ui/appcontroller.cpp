@@ -15,6 +15,9 @@
 #include <QPixmap>
 #include <QPointer>
 #include <QTimer>
+#include <QUuid>
+
+#include <optional>
 
 namespace pk::ui {
 
@@ -32,7 +35,17 @@ struct AppController::Private
     std::unique_ptr<CredentialStore> credentials;
     bool firstSyncSeen = false;
     bool hasFailed = false;
+    /// QGuiApplication::quitOnLastWindowClosed() as found by start(), restored once the main window shows.
+    std::optional<bool> quitOnLastWindowClosed;
     QTimer screenshotTimeout;
+
+    /// Puts back the application's quit-on-last-window rule that start() suspended.
+    void restoreQuitOnLastWindowClosed()
+    {
+        if (quitOnLastWindowClosed)
+            QApplication::setQuitOnLastWindowClosed(*quitOnLastWindowClosed);
+        quitOnLastWindowClosed.reset();
+    }
 };
 
 AppController::AppController(const StartOptions &options, QObject *parent)
@@ -60,6 +73,7 @@ AppController::AppController(const StartOptions &options, QObject *parent)
 
 AppController::~AppController()
 {
+    d->restoreQuitOnLastWindowClosed();
     // The window refers to the session; close it first.
     d->window.reset();
     d->session->close();
@@ -82,6 +96,13 @@ SandboxLauncher *AppController::sandbox() const
 
 void AppController::start()
 {
+    // Between the first-run dialog closing and the main window showing no window is visible (the keychain
+    // write and the sandbox start are asynchronous); the default rule would quit the app right there, with
+    // the key not yet stored. Start-up ends through the main window, failed() or cancelled() instead.
+    if (!d->quitOnLastWindowClosed) {
+        d->quitOnLastWindowClosed = QApplication::quitOnLastWindowClosed();
+        QApplication::setQuitOnLastWindowClosed(false);
+    }
     if (!d->options.screenshotPath.isEmpty())
         d->screenshotTimeout.start(kScreenshotTimeoutMs);
     if (d->options.sandbox) {
@@ -143,35 +164,40 @@ void AppController::showConnectDialog(const QString &error)
             return;
         }
         Profile profile;
+        profile.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
         profile.name = dialog->profileName();
         profile.baseUrl = dialog->baseUrl();
         profile.email = dialog->email();
         QByteArray key = dialog->connectionKey().toUtf8();
         dialog->clearConnectionKey();
-
-        ProfileStore store;
-        QString problem;
-        profile.id = store.add(profile, &problem);
-        if (profile.id.isEmpty()) {
-            key.fill('\0');
-            showConnectDialog(problem);
-            return;
-        }
+        // The key goes to the keychain first and the profile is saved only after that succeeded, so a
+        // saved profile always has its key (an interrupted start-up leaves at most an unused entry).
         d->credentials->write(CredentialStore::apiKeyEntry(profile.id), key,
-                              [this, profile](KeychainResult written) {
-                                  if (!written.ok()) {
-                                      // Nothing may stay half set up: forget the profile, ask again.
-                                      ProfileStore again;
-                                      again.remove(profile.id);
-                                      qCWarning(lcUi) << "keychain write failed for profile" << profile.id;
-                                      showConnectDialog(written.message);
-                                      return;
-                                  }
-                                  qCInfo(lcUi) << "profile" << profile.name << "connected";
-                                  openProfile(profile);
-                              });
+                              [this, profile](KeychainResult written) { keyStored(profile, written); });
         key.fill('\0');
     });
+}
+
+void AppController::keyStored(Profile profile, const KeychainResult &written)
+{
+    if (!written.ok()) {
+        qCWarning(lcUi) << "keychain write failed for new profile" << profile.id;
+        showConnectDialog(
+            tr("The API key could not be stored in the system keychain: %1").arg(written.message));
+        return;
+    }
+    ProfileStore store;
+    QString problem;
+    const QString id = store.add(profile, &problem);
+    if (id.isEmpty()) {
+        // Nothing may stay half set up: drop the stored key, ask again with the reason.
+        d->credentials->remove(CredentialStore::apiKeyEntry(profile.id), [](const KeychainResult &) {});
+        showConnectDialog(problem);
+        return;
+    }
+    profile.id = id;
+    qCInfo(lcUi) << "profile" << profile.id << "added with its key in the keychain";
+    openProfile(profile);
 }
 
 void AppController::startSandbox(const QString &persona)
@@ -198,6 +224,8 @@ void AppController::openProfile(const Profile &profile)
         if (!d->options.screenshotPath.isEmpty())
             d->window->resize(1280, 800);
         d->window->show();
+        // From now on closing the main window ends the app, as usual.
+        d->restoreQuitOnLastWindowClosed();
     }
     d->window->setWindowTitle(tr("%1 — Portkey Key Manager").arg(profile.name));
     qCInfo(lcUi) << "opening profile" << profile.id;

@@ -6,6 +6,7 @@
 #include <memory>
 
 namespace pk {
+struct KeychainResult;
 class Session;
 class SandboxLauncher;
 struct Profile;
@@ -36,7 +37,10 @@ public:
     explicit AppController(const StartOptions &options, QObject *parent = nullptr);
     ~AppController() override;
 
-    /// Starts the flow; returns at once. Failures that end the app arrive as failed().
+    /// Starts the flow; returns at once. Failures that end the app arrive as failed(). Until the main window
+    /// shows, QApplication::quitOnLastWindowClosed() is off (restored then, or when this controller is
+    /// destroyed): closing the first-run dialog must not end the app while the key is still being written
+    /// to the keychain or the sandbox is starting; start-up ends in the window, failed() or cancelled().
     void start();
 
     /// The main window once a profile was chosen; nullptr before.
@@ -60,6 +64,10 @@ signals:
 private:
     void chooseProfile();
     void showConnectDialog(const QString &error);
+    /// After the first-run dialog's key was written to the keychain (`written`): saves `profile` (its id
+    /// is the keychain entry's) and opens it, or shows the dialog again with the keychain's or the
+    /// settings file's error. A profile is never saved without its key.
+    void keyStored(Profile profile, const KeychainResult &written);
     void startSandbox(const QString &persona);
     void openProfile(const Profile &profile);
     void firstSyncFinished(bool ok, const QString &error);

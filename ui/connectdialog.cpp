@@ -1,6 +1,8 @@
 #include "connectdialog.h"
 
 #include "domain/profile.h"
+#include "secrets/apikeytext.h"
+#include "storage/profilestore.h"
 
 #include <QButtonGroup>
 #include <QDialogButtonBox>
@@ -16,6 +18,18 @@
 namespace pk::ui {
 
 namespace {
+/// Makes `dialog` tall enough for its layout at its current width: the word-wrapped error line needs more
+/// height than the dialog opened with, and without growing the form rows get squeezed and cut off.
+void growToFit(QDialog *dialog)
+{
+    QLayout *layout = dialog->layout();
+    layout->activate();
+    const int needed = layout->hasHeightForWidth() ? layout->totalHeightForWidth(dialog->width())
+                                                   : layout->totalSizeHint().height();
+    if (dialog->height() < needed)
+        dialog->resize(dialog->width(), needed);
+}
+
 bool isLoopbackHost(const QString &host)
 {
     if (host == QLatin1String("localhost"))
@@ -70,6 +84,7 @@ ConnectDialog::ConnectDialog(QWidget *parent) : QDialog(parent)
 
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("connectError"));
+    m_error->setTextFormat(Qt::PlainText); // server and keychain text
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: palette(highlighted-text); background: #b3261e;"
                                           " padding: 6px; border-radius: 3px;"));
@@ -163,6 +178,8 @@ void ConnectDialog::showError(const QString &text)
 {
     m_error->setText(text);
     m_error->setVisible(!text.isEmpty());
+    if (!text.isEmpty())
+        growToFit(this);
 }
 
 QString ConnectDialog::validationError() const
@@ -178,11 +195,18 @@ QString ConnectDialog::validationError() const
         if (!https && !loopbackHttp)
             return tr("The URL must start with https:// (plain http is allowed for localhost only), so the "
                       "key is never sent unencrypted.");
+        // No user info, query or fragment: the URL is saved in the settings file (ProfileStore's rule).
+        if (const QString problem = ProfileStore::baseUrlProblem(baseUrl()); !problem.isEmpty())
+            return problem;
     }
-    if (connectionKey().isEmpty())
+    QString key = connectionKey();
+    if (key.isEmpty())
         return tr("Paste the API key to connect with: an Admin API key (organisation settings → API keys) "
                   "or a workspace key.");
-    return {};
+    // The same check as the CLI's `profile add`: no line break can reach the request header.
+    const QString keyProblem = apiKeyProblem(key);
+    wipe(key);
+    return keyProblem;
 }
 
 void ConnectDialog::accept()

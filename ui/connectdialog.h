@@ -43,8 +43,10 @@ public:
     /// Shows an error (e.g. a keychain failure with its remedy) inside the dialog, above the buttons.
     void showError(const QString &text);
 
-    /// Accepts only when the choice is complete: a https (or loopback http) URL for self-hosted, a
-    /// non-empty key for Cloud and self-hosted. Otherwise shows what is missing and stays open.
+    /// Accepts only when the choice is complete: a https (or loopback http) URL without user info, query
+    /// or fragment for self-hosted (ProfileStore::baseUrlProblem()), and for Cloud and self-hosted a key
+    /// that passes apiKeyProblem() (no control character, no inner space). Otherwise shows what is wrong
+    /// and stays open.
     void accept() override;
 
     /// The reason the current input cannot be accepted, or an empty string when it can.

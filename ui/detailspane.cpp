@@ -139,6 +139,7 @@ DetailsPane::DetailsPane(QWidget *parent) : QWidget(parent)
     auto *page = new QWidget;
     m_title = new QLabel(page);
     m_title->setObjectName(QStringLiteral("detailTitle"));
+    m_title->setTextFormat(Qt::PlainText); // the key's name, set by whoever created it
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
     titleFont.setBold(true);

@@ -19,6 +19,7 @@
 #include "models/selectionkeeper.h"
 #include "models/userlist.h"
 #include "models/usertablemodel.h"
+#include "secrets/apikeytext.h"
 #include "secrets/credentialstore.h"
 #include "storage/cachestore.h"
 #include "storage/profilestore.h"
@@ -55,6 +56,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextDocument>
 #include <QTimeZone>
 #include <QToolBar>
 #include <QToolButton>
@@ -238,6 +240,7 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
         "QFrame#keyIdFilter { background: #eef3fb; border: 1px solid #b9cbe8; border-radius: 3px; }"));
     d->idFilterText = new QLabel;
     d->idFilterText->setObjectName(QStringLiteral("keyIdFilterText"));
+    d->idFilterText->setTextFormat(Qt::PlainText); // ids and names from the server
     auto *showAll = new QToolButton;
     showAll->setObjectName(QStringLiteral("keyIdFilterClear"));
     showAll->setText(tr("Show all keys"));
@@ -283,6 +286,7 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
     }
     d->membersHint = new QLabel;
     d->membersHint->setObjectName(QStringLiteral("membersHint"));
+    d->membersHint->setTextFormat(Qt::PlainText); // "Members of <workspace name>"
     d->membersHint->setWordWrap(true);
     auto *membersPage = new QWidget;
     auto *membersLayout = new QVBoxLayout(membersPage);
@@ -322,6 +326,7 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
     // Status bar.
     d->syncStatus = new QLabel;
     d->syncStatus->setObjectName(QStringLiteral("syncStatus"));
+    d->syncStatus->setTextFormat(Qt::PlainText); // may quote a server error
     d->syncStatus->setContentsMargins(4, 0, 8, 0);
     d->progress = new QProgressBar;
     d->progress->setObjectName(QStringLiteral("syncProgress"));
@@ -330,6 +335,7 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
     d->progress->hide();
     d->principalLabel = new QLabel;
     d->principalLabel->setObjectName(QStringLiteral("principalLabel"));
+    d->principalLabel->setTextFormat(Qt::PlainText); // "Acting as <key name>, <e-mail>"
     statusBar()->addPermanentWidget(d->syncStatus);
     d->cancelButton = new QToolButton;
     d->cancelButton->setObjectName(QStringLiteral("syncCancel"));
@@ -478,6 +484,7 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
     connect(whoAction, &QAction::triggered, this, [this] {
         auto *box = new QMessageBox(QMessageBox::Information, tr("Who am I?"), d->principalLabel->text(),
                                     QMessageBox::Ok, this);
+        box->setTextFormat(Qt::PlainText); // names and e-mails from the server
         box->setInformativeText(d->principalLabel->toolTip());
         askQuestion(box, this, [](int) {});
     });
@@ -536,6 +543,8 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
             [this] { applyNavigation(); });
     connect(d->table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             [this] { selectionChanged(); });
+    // Key actions act only while the keys view is shown (ActionContext::keysViewCurrent).
+    connect(d->tabs, &QTabWidget::currentChanged, this, [this] { refreshActions(); });
     connect(d->proxy, &QAbstractItemModel::modelReset, this, [this] { selectionChanged(); });
     connect(d->proxy, &QAbstractItemModel::rowsRemoved, this, [this] { selectionChanged(); });
     connect(d->keys, &QAbstractItemModel::dataChanged, this, [this] { selectionChanged(); });
@@ -551,6 +560,8 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
             [this](const QString &error, const QString &remedy, bool canRebuild) {
                 showOpenFailure(remedy.isEmpty() ? error : tr("%1 %2").arg(error, remedy), canRebuild);
                 refreshActions();
+                if (!canRebuild)
+                    offerKeyEntryWhenMissing();
             });
     connect(session, &Session::snapshotChanged, this, [this] { reloadSnapshot(); });
     connect(session, &Session::stateChanged, this, [this] { refreshActions(); });
@@ -978,6 +989,7 @@ void MainWindow::revokeSelected()
             names.insert(ws.slug, ws.name);
     }
     auto *dialog = new RevokeDialog(keys, names, this);
+    dialog->warnOwnConnectionKey(d->session->principal().keyId, d->session->profile().name);
     openDialog(dialog, [this, dialog](int answer) {
         if (answer != QDialog::Accepted)
             return;
@@ -1017,7 +1029,8 @@ void MainWindow::revokeNext()
     const QString id = d->revokeQueue.takeFirst();
     const int number = d->revokeTotal - int(d->revokeQueue.size());
     showWorkProgress(tr("Revoking %1 of %2…").arg(number).arg(d->revokeTotal), number - 1, d->revokeTotal);
-    d->progress->setToolTip(tr("Revoking \"%1\"").arg(d->revokeKeys.value(id).name));
+    d->progress->setToolTip(
+        Qt::convertFromPlainText(tr("Revoking \"%1\"").arg(d->revokeKeys.value(id).name)));
     d->session->revokeKeys({id}, [this](const RevokeKeysResult &result) {
         RevokeKeysResult &merged = d->revokeResult;
         merged.revokedIds += result.revokedIds;
@@ -1048,11 +1061,30 @@ void MainWindow::finishRevoke()
         const QString name = byId.value(id).name;
         return name.isEmpty() ? id : name;
     };
-    if (result.ok() && notSent.isEmpty()) {
-        d->bar->showMessage(MessageBar::Kind::Information,
-                            result.revokedIds.size() == 1
-                                ? tr("Revoked \"%1\".").arg(nameOf(result.revokedIds.first()))
-                                : tr("Revoked %n keys.", nullptr, int(result.revokedIds.size())));
+    // Revoking the profile's own connection key ends the app's access: the server now answers 401.
+    const QString ownKeyId = d->session->principal().keyId;
+    const bool ownKeyRevoked = !ownKeyId.isEmpty() && result.revokedIds.contains(ownKeyId);
+    const auto show = [this, ownKeyRevoked, &result, &nameOf, &ownKeyId](MessageBar::Kind kind,
+                                                                         const QString &text) {
+        if (!ownKeyRevoked && !result.error.isUnauthorized()) {
+            d->bar->showMessage(kind, text);
+            return;
+        }
+        d->credentialRejected = true;
+        const QString lost =
+            ownKeyRevoked ? tr("\"%1\" was this profile's connection key, so the app has no access now.")
+                                .arg(nameOf(ownKeyId))
+                          : tr("The connection key was rejected (revoked or expired).");
+        d->bar->showMessage(MessageBar::Kind::Error,
+                            tr("%1 %2 Enter a new key to continue; the cached data is kept.").arg(text, lost),
+                            tr("Enter key…"), [this] { replaceConnectionKey(); });
+        updateSyncStatus();
+    };
+    // Every DELETE confirmed (a re-list failing afterwards, e.g. with 401, does not undo that).
+    if (result.failedIds.isEmpty() && notSent.isEmpty()) {
+        show(MessageBar::Kind::Information,
+             result.revokedIds.size() == 1 ? tr("Revoked \"%1\".").arg(nameOf(result.revokedIds.first()))
+                                           : tr("Revoked %n keys.", nullptr, int(result.revokedIds.size())));
         return;
     }
     QString text = result.revokedIds.isEmpty()     ? tr("Nothing was revoked.")
@@ -1074,8 +1106,7 @@ void MainWindow::finishRevoke()
                      : tr(" Stopped before %1 keys, which are unchanged: %2.").arg(notSent.size()))
                     .arg(names.join(QLatin1String(", ")));
     }
-    d->bar->showMessage(result.failedIds.isEmpty() ? MessageBar::Kind::Warning : MessageBar::Kind::Error,
-                        text.trimmed());
+    show(result.failedIds.isEmpty() ? MessageBar::Kind::Warning : MessageBar::Kind::Error, text.trimmed());
 }
 
 void MainWindow::rotateSelected()
@@ -1400,6 +1431,7 @@ void MainWindow::refreshActions()
         context.visibleWorkspaceIds.append(ws.id);
     context.connected = d->session->state() == Session::State::Open;
     context.busy = d->session->isSyncing() || d->writes > 0;
+    context.keysViewCurrent = d->tabs->currentIndex() == 0;
     m_controller->update(context);
 
     // The Members and Users tabs follow their list actions.
@@ -1471,7 +1503,8 @@ void MainWindow::refreshPrincipal()
     section(tr("Known:"), p.knownFacts());
     section(tr("Assumed:"), p.assumedFacts());
     section(tr("Unknown:"), p.unknownFacts());
-    d->principalLabel->setToolTip(tip.join(QLatin1Char('\n')));
+    // Escaped: names and e-mails come from the server, and a tooltip renders anything that looks like HTML.
+    d->principalLabel->setToolTip(Qt::convertFromPlainText(tip.join(QLatin1Char('\n'))));
 }
 
 void MainWindow::updateSyncStatus()
@@ -1534,8 +1567,26 @@ void MainWindow::credentialRejected()
         MessageBar::Kind::Error,
         tr("The connection key was rejected (revoked or expired) — enter a new key. The cached "
            "data is kept."),
-        tr("Enter new key…"), [this] { replaceConnectionKey(); });
+        tr("Enter key…"), [this] { replaceConnectionKey(); });
     updateSyncStatus();
+}
+
+void MainWindow::offerKeyEntryWhenMissing()
+{
+    const Profile profile = d->session->profile();
+    if (profile.id.isEmpty())
+        return;
+    d->credentials->read(CredentialStore::apiKeyEntry(profile.id), [this, profile](KeychainResult r) {
+        // Only a missing entry is fixed by typing the key; other keychain errors keep their own remedy.
+        if (r.error != KeychainError::NotFound || d->session->profile().id != profile.id ||
+            d->session->state() != Session::State::Failed)
+            return;
+        d->bar->showMessage(MessageBar::Kind::Error,
+                            tr("No API key is stored in the keychain for profile “%1” (%2). Enter the key to "
+                               "connect; it is stored in the system keychain only.")
+                                .arg(profile.name, profile.baseUrl),
+                            tr("Enter key…"), [this] { replaceConnectionKey(); });
+    });
 }
 
 void MainWindow::replaceConnectionKey()
@@ -1550,10 +1601,19 @@ void MainWindow::replaceConnectionKey()
     openDialog(dialog, [this, dialog, profile](int result) {
         if (result != QDialog::Accepted)
             return;
-        QByteArray secret = dialog->textValue().trimmed().toUtf8();
+        QString text = dialog->textValue();
         dialog->setTextValue(QString());
-        if (secret.isEmpty())
+        trimApiKey(text);
+        if (text.isEmpty())
             return;
+        // The same check as the connect dialog and the CLI: no line break can reach the request header.
+        if (const QString problem = apiKeyProblem(text); !problem.isEmpty()) {
+            wipe(text);
+            d->bar->showMessage(MessageBar::Kind::Error, problem, tr("Try again"),
+                                [this] { replaceConnectionKey(); });
+            return;
+        }
+        const SecretBuffer secret = SecretBuffer::takeUtf8(text);
         d->credentials->write(CredentialStore::apiKeyEntry(profile.id), secret,
                               [this, profile](KeychainResult r) {
                                   if (!r.ok()) {
@@ -1563,7 +1623,6 @@ void MainWindow::replaceConnectionKey()
                                   }
                                   d->session->open(profile);
                               });
-        secret.fill('\0');
     });
 }
 

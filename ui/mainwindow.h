@@ -155,7 +155,11 @@ private:
     void updateSyncStatus();
     void syncFinished(const ApiError &error, const SyncDiff &diff);
     void credentialRejected();
+    /// Asks for the profile's connection key (masked), stores it in the keychain and reopens the profile.
     void replaceConnectionKey();
+    /// After a failed open: when the profile's key entry is missing from the keychain, replaces the
+    /// message with one offering "Enter key…" (replaceConnectionKey()).
+    void offerKeyEntryWhenMissing();
     void rebuildViewAsMenu();
     void revokeNext();
     void finishRevoke();

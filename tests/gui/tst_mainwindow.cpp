@@ -115,6 +115,7 @@ private slots:
     void offlineShowsCache();
     void rejectedKeyShowsBanner();
     void editAndRotate();
+    void serverTextIsPlainText();
     void viewAsPreview();
     void forbiddenTeachesMissingScope();
     void unreadableCacheOffersRebuild();
@@ -159,6 +160,23 @@ void TestMainWindow::connectDialogValidation()
     url->setText(QStringLiteral("http://127.0.0.1:8080/v1/"));
     QVERIFY(dialog.validationError().isEmpty());
     QCOMPARE(dialog.baseUrl(), QStringLiteral("http://127.0.0.1:8080/v1"));
+
+    // A secret in the URL would be saved in the settings file: user info, query and fragment are refused.
+    for (const QString &leaky : {QStringLiteral("https://alice:hunter2@portkey.example.com/v1"),
+                                 QStringLiteral("https://portkey.example.com/v1?x-portkey-api-key=hunter2"),
+                                 QStringLiteral("https://portkey.example.com/v1#hunter2")}) {
+        url->setText(leaky);
+        const QString problem = dialog.validationError();
+        QVERIFY2(!problem.isEmpty() && !problem.contains(QStringLiteral("hunter2")), qPrintable(leaky));
+    }
+    url->setText(QStringLiteral("http://127.0.0.1:8080/v1/"));
+    // A key with a line break would add a request header: refused with the shared check's reason.
+    auto *key = dialog.findChild<QLineEdit *>(QStringLiteral("connectKey"));
+    key->setText(QStringLiteral("abc\r\nX-Injected: yes"));
+    QVERIFY2(dialog.validationError().contains(QStringLiteral("line break")),
+             qPrintable(dialog.validationError()));
+    key->setText(QStringLiteral("pk-test-key"));
+    QVERIFY(dialog.validationError().isEmpty());
 
     dialog.findChild<QRadioButton *>(QStringLiteral("connectSandbox"))->setChecked(true);
     QVERIFY(dialog.connectionKey().isEmpty());
@@ -440,10 +458,24 @@ void TestMainWindow::rejectedKeyShowsBanner()
     QCOMPARE(window->findChild<QTableView *>(QStringLiteral("keysTable"))->model()->rowCount(), rows);
     QVERIFY(labelText(window, "syncStatus").startsWith(QStringLiteral("Connection key rejected")));
 
-    // "Enter new key…": the key goes to the keychain, the profile reopens and syncs.
+    // "Enter key…": the key goes to the keychain, the profile reopens and syncs.
     app->sandbox()->server()->clearFaults();
     const std::optional<sandbox::Persona> owner = app->sandbox()->server()->persona(QStringLiteral("owner"));
     QVERIFY(owner);
+
+    // A pasted key with a line break is refused with the shared check's reason; nothing is stored.
+    setDialogHook([&](QDialog *dialog) -> int {
+        auto *input = qobject_cast<QInputDialog *>(dialog);
+        if (!input)
+            return QDialog::Rejected;
+        input->setTextValue(QString(owner->apiKey + QStringLiteral("\r\nX-Injected: yes")));
+        return QDialog::Accepted;
+    });
+    QVERIFY(window->messageBar()->triggerAction());
+    QVERIFY2(window->messageBar()->text().contains(QStringLiteral("line break")),
+             qPrintable(window->messageBar()->text()));
+    QCOMPARE(window->messageBar()->kind(), MessageBar::Kind::Error);
+
     int asked = 0;
     bool masked = false;
     setDialogHook([&](QDialog *dialog) -> int {
@@ -515,6 +547,71 @@ void TestMainWindow::editAndRotate()
     QTRY_VERIFY_WITH_TIMEOUT(window->messageBar()->text().contains(renamed), 20000);
     QCOMPARE(window->selectedKeyIds(), QStringList{target.id});
     QVERIFY(!allText(window).contains(secret));
+}
+
+void TestMainWindow::serverTextIsPlainText()
+{
+    StartOptions options;
+    options.sandbox = true;
+    bool ok = false;
+    std::unique_ptr<AppController> app = startApp(options, &ok);
+    QVERIFY(ok);
+    MainWindow *window = app->mainWindow();
+    ApiKey target;
+    for (const ApiKey &key : app->session()->snapshot().keys) {
+        if (key.keyType() == KeyType::WorkspaceService && key.keyStatus() == KeyStatus::Active &&
+            !key.inTransition(QDateTime::currentDateTimeUtc()))
+            target = key;
+    }
+    QVERIFY(!target.id.isEmpty());
+    QVERIFY(window->selectKey(target.id));
+
+    // A key name with markup and a terminal escape, as anyone who may create keys could set it.
+    const QString markup = QStringLiteral("<font color=red size=7>HACKED</font><b>x</b>");
+    const QString hostile = QString(markup + QStringLiteral("\x1b[2J"));
+    setDialogHook([&](QDialog *dialog) -> int {
+        if (dialog->objectName() != QLatin1String("editKeyDialog"))
+            return QDialog::Rejected;
+        dialog->findChild<QLineEdit *>(QStringLiteral("keyName"))->setText(hostile);
+        dialog->accept();
+        return kDialogStaysOpen;
+    });
+    window->action(QStringLiteral("actionEdit"))->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(window->detailsPane()->fieldText(QStringLiteral("Title")).contains(markup),
+                             20000);
+
+    // Every label that shows the name shows it as text: the markup is visible, never rendered.
+    const auto checkLabels = [&markup](const QWidget *root) {
+        int showing = 0;
+        for (const QLabel *label : root->findChildren<QLabel *>()) {
+            if (!label->text().contains(QStringLiteral("HACKED")))
+                continue;
+            ++showing;
+            if (label->textFormat() != Qt::PlainText)
+                return QString(label->objectName() + QStringLiteral(" renders rich text"));
+        }
+        return showing > 0 ? QString() : QStringLiteral("no label shows the name");
+    };
+    QString problem = checkLabels(window);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(window->findChild<QLabel *>(QStringLiteral("detailTitle"))->textFormat(), Qt::PlainText);
+
+    // The rotate dialog names the key too.
+    bool rotateShown = false;
+    setDialogHook([&](QDialog *dialog) -> int {
+        if (dialog->objectName() == QLatin1String("rotateDialog")) {
+            rotateShown = true;
+            problem = checkLabels(dialog);
+        }
+        return QDialog::Rejected;
+    });
+    window->action(QStringLiteral("actionRotate"))->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(rotateShown, 20000);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    for (const char *name : {"principalLabel", "membersHint", "syncStatus", "keyIdFilterText"}) {
+        const auto *label = window->findChild<QLabel *>(QString::fromLatin1(name));
+        QVERIFY2(label && label->textFormat() == Qt::PlainText, name);
+    }
 }
 
 void TestMainWindow::viewAsPreview()
@@ -618,13 +715,30 @@ void TestMainWindow::forbiddenTeachesMissingScope()
 
 void TestMainWindow::unreadableCacheOffersRebuild()
 {
-    StartOptions options;
-    options.sandbox = true;
+    // A saved profile (a sandbox run starts from a fresh cache every time), connected through the dialog
+    // to the in-process sandbox over HTTP.
+    sandbox::SandboxServer server;
+    QVERIFY(server.listen());
+    const std::optional<sandbox::Persona> owner = server.persona(QStringLiteral("owner"));
+    QVERIFY(owner);
+    setDialogHook([&](QDialog *dialog) -> int {
+        auto *connect = qobject_cast<ConnectDialog *>(dialog);
+        if (!connect)
+            return QDialog::Rejected;
+        connect->findChild<QRadioButton *>(QStringLiteral("connectSelfHosted"))->setChecked(true);
+        connect->findChild<QLineEdit *>(QStringLiteral("connectUrl"))->setText(server.baseUrl().toString());
+        connect->findChild<QLineEdit *>(QStringLiteral("connectName"))->setText(QStringLiteral("Damaged"));
+        connect->findChild<QLineEdit *>(QStringLiteral("connectKey"))->setText(owner->apiKey);
+        return QDialog::Accepted;
+    });
     bool ok = false;
-    std::unique_ptr<AppController> first = startApp(options, &ok);
+    std::unique_ptr<AppController> first = startApp({}, &ok);
     QVERIFY(ok);
     const QString path = CacheStore::defaultPath(first->session()->profile().id);
     first.reset();
+    setDialogHook({});
+    StartOptions options;
+    options.profileName = QStringLiteral("Damaged");
 
     // Damage the cache file: same size, other bytes.
     QFile file(path);

@@ -6,6 +6,7 @@
 #include "logging.h"
 #include "scopepicker.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -137,6 +138,52 @@ void KeyFormDialog::addField(QFormLayout *form, const QString &label, QWidget *e
     m_errorLabels.insert(field, message);
     m_fieldEditors.insert(field, editor);
     m_fieldForms.insert(field, form);
+    watchEdits(editor, field);
+}
+
+void KeyFormDialog::watchEdits(QWidget *editor, const QString &field)
+{
+    const auto edited = [this, field] {
+        fieldEdited(field);
+    };
+    if (auto *line = qobject_cast<QLineEdit *>(editor))
+        connect(line, &QLineEdit::textChanged, this, edited);
+    else if (auto *text = qobject_cast<QPlainTextEdit *>(editor))
+        connect(text, &QPlainTextEdit::textChanged, this, edited);
+    else if (auto *combo = qobject_cast<QComboBox *>(editor))
+        connect(combo, &QComboBox::currentIndexChanged, this, edited);
+    else if (auto *scopes = qobject_cast<ScopePicker *>(editor))
+        connect(scopes, &ScopePicker::scopesChanged, this, edited);
+    else if (auto *rate = qobject_cast<RateLimitsEditor *>(editor))
+        connect(rate, &RateLimitsEditor::changed, this, edited);
+    else if (auto *usage = qobject_cast<UsageLimitEditor *>(editor))
+        connect(usage, &UsageLimitEditor::changed, this, edited);
+    else if (auto *expiry = qobject_cast<ExpiryEditor *>(editor))
+        connect(expiry, &ExpiryEditor::changed, this, edited);
+    else if (auto *rotation = qobject_cast<RotationPolicyEditor *>(editor))
+        connect(rotation, &RotationPolicyEditor::changed, this, edited);
+}
+
+void KeyFormDialog::fieldEdited(const QString &field)
+{
+    QLabel *label = m_errorLabels.value(field);
+    if (!label || label->text().isEmpty())
+        return;
+    // The message described the old value; it comes back on the next validation if still true.
+    setFieldError(field, {});
+    if (!m_summaryShown)
+        return;
+    int marked = 0;
+    for (const QLabel *l : std::as_const(m_errorLabels))
+        marked += l->text().isEmpty() ? 0 : 1;
+    if (marked == 0) {
+        m_error->clear();
+        m_error->hide();
+        m_summaryShown = false;
+        return;
+    }
+    m_error->setText(marked == 1 ? tr("Fix the marked field before sending.")
+                                 : tr("Fix the %1 marked fields before sending.").arg(marked));
 }
 
 void KeyFormDialog::setFieldVisible(const QString &field, bool visible)
@@ -164,6 +211,7 @@ void KeyFormDialog::clearFieldErrors()
     }
     m_error->clear();
     m_error->hide();
+    m_summaryShown = false;
 }
 
 QString KeyFormDialog::fieldError(const QString &field) const
@@ -217,6 +265,7 @@ void KeyFormDialog::showErrors(const QMap<QString, QString> &errors)
     m_error->setText(errors.size() == 1 ? tr("Fix the marked field before sending.")
                                         : tr("Fix the %1 marked fields before sending.").arg(errors.size()));
     m_error->show();
+    m_summaryShown = true;
 }
 
 void KeyFormDialog::setWarnings(const QStringList &lines)
@@ -231,6 +280,7 @@ void KeyFormDialog::setBusy(bool busy)
     m_tabs->setEnabled(!busy);
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!busy && !m_sendBlocked);
     if (busy) {
+        m_summaryShown = false;
         m_error->setText(tr("Sending…"));
         m_error->setStyleSheet(QString());
         m_error->show();

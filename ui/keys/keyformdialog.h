@@ -139,6 +139,12 @@ protected:
 private:
     /// Adds a page to the tabs and returns its form layout.
     QFormLayout *addPage(const QString &title);
+    /// Calls fieldEdited(`field`) whenever `editor` (a line or text edit, combo box, ScopePicker or one
+    /// of the key field editors) changes.
+    void watchEdits(QWidget *editor, const QString &field);
+    /// Clears `field`'s message once its value changed, and recounts (or hides) the "Fix the N marked
+    /// fields" line, so no message outlives the value it was about.
+    void fieldEdited(const QString &field);
 
     QFormLayout *m_keyForm = nullptr;
     QHash<QString, QLabel *> m_errorLabels;
@@ -146,6 +152,7 @@ private:
     QHash<QString, QFormLayout *> m_fieldForms;
     bool m_busy = false;
     bool m_sendBlocked = false;
+    bool m_summaryShown = false; ///< m_error holds the "Fix the N marked fields" line of showErrors()
 };
 
 } // namespace pk::ui

@@ -6,17 +6,37 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QSet>
 #include <QTableWidget>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 namespace pk::ui {
 
+namespace {
+
+// Each key once, in the given order: a key listed twice would be revoked once and then reported as failed.
+QList<ApiKey> uniqueById(const QList<ApiKey> &keys)
+{
+    QList<ApiKey> unique;
+    QSet<QString> seen;
+    for (const ApiKey &k : keys) {
+        if (!seen.contains(k.id)) {
+            seen.insert(k.id);
+            unique.append(k);
+        }
+    }
+    return unique;
+}
+
+} // namespace
+
 RevokeDialog::RevokeDialog(const QList<ApiKey> &keys, const QHash<QString, QString> &workspaceNames,
                            QWidget *parent)
-    : QDialog(parent), m_keys(keys)
+    : QDialog(parent), m_keys(uniqueById(keys))
 {
     setObjectName(QStringLiteral("revokeDialog"));
-    const int n = int(keys.size());
+    const int n = int(m_keys.size());
     setWindowTitle(n == 1 ? tr("Revoke key") : tr("Revoke %1 keys").arg(n));
 
     auto *intro =
@@ -36,14 +56,15 @@ RevokeDialog::RevokeDialog(const QList<ApiKey> &keys, const QHash<QString, QStri
     table->setSelectionMode(QAbstractItemView::NoSelection);
     table->setFocusPolicy(Qt::NoFocus);
     for (int row = 0; row < n; ++row) {
-        const ApiKey &k = keys.at(row);
+        const ApiKey &k = m_keys.at(row);
         const QString workspace =
             k.workspaceId.isEmpty() ? tr("organisation") : workspaceNames.value(k.workspaceId, k.workspaceId);
         const QStringList cells{k.name.isEmpty() ? k.id : k.name, keyTypeLabel(k.keyType()), workspace,
                                 k.maskedKey};
         for (int col = 0; col < cells.size(); ++col) {
             auto *item = new QTableWidgetItem(cells.at(col));
-            item->setToolTip(col == 0 ? tr("id %1").arg(k.id) : cells.at(col));
+            // Escaped: a tooltip renders anything that looks like HTML, and names come from the server.
+            item->setToolTip(Qt::convertFromPlainText(col == 0 ? tr("id %1").arg(k.id) : cells.at(col)));
             table->setItem(row, col, item);
         }
     }
@@ -75,6 +96,29 @@ RevokeDialog::RevokeDialog(const QList<ApiKey> &keys, const QHash<QString, QStri
     layout->addWidget(buttons);
     m_cancel->setFocus();
     resize(600, sizeHint().height());
+}
+
+void RevokeDialog::warnOwnConnectionKey(const QString &keyId, const QString &profileName)
+{
+    const auto own = std::find_if(m_keys.cbegin(), m_keys.cend(),
+                                  [&keyId](const ApiKey &k) { return !keyId.isEmpty() && k.id == keyId; });
+    if (own == m_keys.cend())
+        return;
+    auto *warning = new QLabel(
+        tr("\"%1\" is the connection key of profile \"%2\": this app uses it to talk to Portkey. If you "
+           "revoke it, the app loses access at once and can do nothing more until you enter a new key.")
+            .arg(own->name.isEmpty() ? own->id : own->name, profileName),
+        this);
+    warning->setObjectName(QStringLiteral("revokeOwnKeyWarning"));
+    warning->setTextFormat(Qt::PlainText); // names come from the server and the profile
+    warning->setWordWrap(true);
+    warning->setStyleSheet(QStringLiteral("color: palette(highlighted-text); background: #b3261e;"
+                                          " padding: 6px; border-radius: 3px;"));
+    if (auto *box = qobject_cast<QVBoxLayout *>(layout()))
+        box->insertWidget(1, warning);
+    m_cancel->setDefault(true);
+    m_cancel->setFocus();
+    resize(width(), sizeHint().height());
 }
 
 QStringList RevokeDialog::capturedIds() const

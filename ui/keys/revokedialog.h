@@ -23,11 +23,17 @@ public:
     RevokeDialog(const QList<ApiKey> &keys, const QHash<QString, QString> &workspaceNames = {},
                  QWidget *parent = nullptr);
 
-    /// The key ids captured at construction, in the given order.
+    /// The key ids captured at construction, in the given order, each once (a key given twice is listed
+    /// and revoked once).
     QStringList capturedIds() const;
     /// True when every captured key is still in `current` with the same id, name, type, workspace and
     /// masked key (a rotation changes the masked key; a re-created key changes the id).
     bool keysStillMatch(const QList<ApiKey> &current) const;
+
+    /// When `keyId` is among the captured keys, says plainly above the list that it is the connection key
+    /// of profile `profileName` (the key this app signs its requests with), so revoking it ends the app's
+    /// access until a new key is entered. Cancel stays the default button. Does nothing otherwise.
+    void warnOwnConnectionKey(const QString &keyId, const QString &profileName);
 
     QPushButton *revokeButton() const { return m_revoke; }
     QPushButton *cancelButton() const { return m_cancel; }

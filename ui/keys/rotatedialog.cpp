@@ -31,6 +31,7 @@ RotateDialog::RotateDialog(const ApiKey &key, QWidget *parent, const QDateTime &
                       "period so clients can switch.")
                        .arg(name, key.maskedKey),
                    this);
+    intro->setTextFormat(Qt::PlainText); // the key's name, set by whoever created it
     intro->setWordWrap(true);
 
     m_amount = new QSpinBox(this);
@@ -62,6 +63,7 @@ RotateDialog::RotateDialog(const ApiKey &key, QWidget *parent, const QDateTime &
 
     m_blocked = new QLabel(this);
     m_blocked->setObjectName(QStringLiteral("rotateBlockedReason"));
+    m_blocked->setTextFormat(Qt::PlainText);
     m_blocked->setWordWrap(true);
     m_blocked->setStyleSheet(QStringLiteral("color: #b3261e;"));
     m_blocked->hide();

@@ -26,6 +26,7 @@ ScopePicker::ScopePicker(QWidget *parent) : QWidget(parent)
     m_tree->setMinimumHeight(160);
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("scopeSummary"));
+    m_summary->setTextFormat(Qt::PlainText);
 
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Preset"), this));

@@ -17,6 +17,20 @@
 
 namespace pk::ui {
 
+namespace {
+/// Makes `dialog` tall enough for its layout at its current width: a word-wrapped status line shown later
+/// needs more height than the dialog opened with, and without growing the other rows get squeezed.
+void growToFit(QDialog *dialog)
+{
+    QLayout *layout = dialog->layout();
+    layout->activate();
+    const int needed = layout->hasHeightForWidth() ? layout->totalHeightForWidth(dialog->width())
+                                                   : layout->totalSizeHint().height();
+    if (dialog->height() < needed)
+        dialog->resize(dialog->width(), needed);
+}
+} // namespace
+
 SecretDialog::SecretDialog(const ApiKey &key, IssuedSecret &secret, ClipboardService *clipboard,
                            QWidget *parent)
     : QDialog(parent), m_keyId(key.id.isEmpty() ? secret.id : key.id),
@@ -93,6 +107,7 @@ SecretDialog::SecretDialog(const ApiKey &key, IssuedSecret &secret, ClipboardSer
 
     m_copyStatus = new QLabel(this);
     m_copyStatus->setObjectName(QStringLiteral("copyStatus"));
+    m_copyStatus->setTextFormat(Qt::PlainText);
     m_copyStatus->setWordWrap(true);
     m_copyStatus->hide();
 
@@ -103,6 +118,7 @@ SecretDialog::SecretDialog(const ApiKey &key, IssuedSecret &secret, ClipboardSer
             .arg(keychainEntry(m_keyId)));
     m_storeStatus = new QLabel(this);
     m_storeStatus->setObjectName(QStringLiteral("storeStatus"));
+    m_storeStatus->setTextFormat(Qt::PlainText); // may quote the keychain's error
     m_storeStatus->setWordWrap(true);
     m_storeStatus->hide();
     connect(m_store, &QCheckBox::toggled, this, [this](bool on) {
@@ -111,6 +127,7 @@ SecretDialog::SecretDialog(const ApiKey &key, IssuedSecret &secret, ClipboardSer
         m_store->setEnabled(false);
         m_storeStatus->setText(tr("Storing…"));
         m_storeStatus->show();
+        growToFit(this);
         qCInfo(lcUiKeys) << "keychain storage requested for key" << m_keyId;
         emit storeRequested(keychainEntry(m_keyId), m_secret.view());
     });
@@ -170,6 +187,7 @@ void SecretDialog::copySecret()
         delayS > 0 ? tr("Copied. The clipboard is cleared in %1 s if it still holds the secret.").arg(delayS)
                    : tr("Copied. The clipboard is cleared when the app quits."));
     m_copyStatus->show();
+    growToFit(this);
 }
 
 void SecretDialog::setStoreResult(bool ok, const QString &message)
@@ -184,6 +202,7 @@ void SecretDialog::setStoreResult(bool ok, const QString &message)
         m_storeStatus->setText(tr("Not stored: %1").arg(message));
     }
     m_storeStatus->show();
+    growToFit(this);
 }
 
 bool SecretDialog::eventFilter(QObject *watched, QEvent *event)
