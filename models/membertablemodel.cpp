@@ -6,7 +6,11 @@ namespace pk::models {
 
 using namespace MemberList;
 
-MemberTableModel::MemberTableModel(QObject *parent) : IdTableModel(parent) {}
+MemberTableModel::MemberTableModel(QObject *parent)
+    : RowTableModel({QStringLiteral("Name"), QStringLiteral("E-mail"), QStringLiteral("Workspace role"),
+                     QStringLiteral("Organisation role"), QStringLiteral("Status")},
+                    parent)
+{}
 
 QString MemberTableModel::rowIdFor(const WorkspaceMember &member)
 {
@@ -17,40 +21,12 @@ QString MemberTableModel::rowIdFor(const WorkspaceMember &member)
 
 void MemberTableModel::setMembers(const QList<WorkspaceMember> &members)
 {
-    replaceRows(m_rows, members, &MemberTableModel::rowIdFor,
-                [](const WorkspaceMember &a, const WorkspaceMember &b) { return a == b; });
+    setRows(members);
 }
 
 void MemberTableModel::upsert(const WorkspaceMember &member)
 {
-    upsertRow(m_rows, member, &MemberTableModel::rowIdFor);
-}
-
-void MemberTableModel::removeIds(const QStringList &ids)
-{
-    removeRowIds(m_rows, ids);
-}
-
-const WorkspaceMember *MemberTableModel::itemAt(const QModelIndex &index) const
-{
-    if (!index.isValid() || index.model() != this || index.row() >= m_rows.size())
-        return nullptr;
-    return &m_rows.at(index.row());
-}
-
-int MemberTableModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QString MemberTableModel::rowId(int row) const
-{
-    return rowIdFor(m_rows.at(row));
-}
-
-int MemberTableModel::storedRows() const
-{
-    return int(m_rows.size());
+    upsertOne(member);
 }
 
 QVariant MemberTableModel::data(const QModelIndex &index, int role) const
@@ -94,25 +70,6 @@ QVariant MemberTableModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
-}
-
-QVariant MemberTableModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
-        return IdTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Name:
-        return QStringLiteral("Name");
-    case Email:
-        return QStringLiteral("E-mail");
-    case WorkspaceRole:
-        return QStringLiteral("Workspace role");
-    case OrgRole:
-        return QStringLiteral("Organisation role");
-    case Status:
-        return QStringLiteral("Status");
-    }
-    return {};
 }
 
 } // namespace pk::models

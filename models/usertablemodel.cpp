@@ -8,50 +8,20 @@ namespace pk::models {
 
 using namespace UserList;
 
-namespace {
-QString idOf(const User &u)
-{
-    return u.id;
-}
-} // namespace
-
-UserTableModel::UserTableModel(QObject *parent) : IdTableModel(parent) {}
+UserTableModel::UserTableModel(QObject *parent)
+    : RowTableModel({QStringLiteral("Name"), QStringLiteral("E-mail"), QStringLiteral("Organisation role"),
+                     QStringLiteral("Workspaces"), QStringLiteral("Created")},
+                    parent)
+{}
 
 void UserTableModel::setUsers(const QList<User> &users)
 {
-    replaceRows(m_rows, users, idOf, [](const User &a, const User &b) { return a == b; });
+    setRows(users);
 }
 
 void UserTableModel::upsert(const User &user)
 {
-    upsertRow(m_rows, user, idOf);
-}
-
-void UserTableModel::removeIds(const QStringList &ids)
-{
-    removeRowIds(m_rows, ids);
-}
-
-const User *UserTableModel::itemAt(const QModelIndex &index) const
-{
-    if (!index.isValid() || index.model() != this || index.row() >= m_rows.size())
-        return nullptr;
-    return &m_rows.at(index.row());
-}
-
-int UserTableModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QString UserTableModel::rowId(int row) const
-{
-    return m_rows.at(row).id;
-}
-
-int UserTableModel::storedRows() const
-{
-    return int(m_rows.size());
+    upsertOne(user);
 }
 
 QVariant UserTableModel::data(const QModelIndex &index, int role) const
@@ -101,25 +71,6 @@ QVariant UserTableModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
-}
-
-QVariant UserTableModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
-        return IdTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Name:
-        return QStringLiteral("Name");
-    case Email:
-        return QStringLiteral("E-mail");
-    case OrgRole:
-        return QStringLiteral("Organisation role");
-    case Workspaces:
-        return QStringLiteral("Workspaces");
-    case Created:
-        return QStringLiteral("Created");
-    }
-    return {};
 }
 
 } // namespace pk::models

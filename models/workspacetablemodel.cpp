@@ -8,28 +8,20 @@ namespace pk::models {
 
 using namespace WorkspaceList;
 
-namespace {
-QString idOf(const Workspace &w)
-{
-    return w.id;
-}
-} // namespace
-
-WorkspaceTableModel::WorkspaceTableModel(QObject *parent) : IdTableModel(parent) {}
+WorkspaceTableModel::WorkspaceTableModel(QObject *parent)
+    : RowTableModel({QStringLiteral("Name"), QStringLiteral("Slug"), QStringLiteral("Description"),
+                     QStringLiteral("Created"), QStringLiteral("Keys")},
+                    parent)
+{}
 
 void WorkspaceTableModel::setWorkspaces(const QList<Workspace> &workspaces)
 {
-    replaceRows(m_rows, workspaces, idOf, [](const Workspace &a, const Workspace &b) { return a == b; });
+    setRows(workspaces);
 }
 
 void WorkspaceTableModel::upsert(const Workspace &workspace)
 {
-    upsertRow(m_rows, workspace, idOf);
-}
-
-void WorkspaceTableModel::removeIds(const QStringList &ids)
-{
-    removeRowIds(m_rows, ids);
+    upsertOne(workspace);
 }
 
 void WorkspaceTableModel::setKeyCounts(const QHash<QString, int> &perWorkspace)
@@ -37,28 +29,6 @@ void WorkspaceTableModel::setKeyCounts(const QHash<QString, int> &perWorkspace)
     m_counts = perWorkspace;
     if (!m_rows.isEmpty())
         Q_EMIT dataChanged(index(0, Keys), index(int(m_rows.size()) - 1, Keys));
-}
-
-const Workspace *WorkspaceTableModel::itemAt(const QModelIndex &index) const
-{
-    if (!index.isValid() || index.model() != this || index.row() >= m_rows.size())
-        return nullptr;
-    return &m_rows.at(index.row());
-}
-
-int WorkspaceTableModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QString WorkspaceTableModel::rowId(int row) const
-{
-    return m_rows.at(row).id;
-}
-
-int WorkspaceTableModel::storedRows() const
-{
-    return int(m_rows.size());
 }
 
 QVariant WorkspaceTableModel::data(const QModelIndex &index, int role) const
@@ -108,25 +78,6 @@ QVariant WorkspaceTableModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
-}
-
-QVariant WorkspaceTableModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
-        return IdTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Name:
-        return QStringLiteral("Name");
-    case Slug:
-        return QStringLiteral("Slug");
-    case Description:
-        return QStringLiteral("Description");
-    case Created:
-        return QStringLiteral("Created");
-    case Keys:
-        return QStringLiteral("Keys");
-    }
-    return {};
 }
 
 } // namespace pk::models

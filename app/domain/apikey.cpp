@@ -165,15 +165,11 @@ QJsonObject ApiKey::toJson() const
     json::putIfNotEmpty(o, QLatin1String("user_id"), userId);
     o.insert(QLatin1String("status"), status);
     json::putIfNotEmpty(o, QLatin1String("creation_mode"), creationMode);
-    if (!createdAt.isNone())
-        o.insert(QLatin1String("created_at"), createdAt.toJson());
-    if (!lastUpdatedAt.isNone())
-        o.insert(QLatin1String("last_updated_at"), lastUpdatedAt.toJson());
+    json::putIfSet(o, QLatin1String("created_at"), createdAt);
+    json::putIfSet(o, QLatin1String("last_updated_at"), lastUpdatedAt);
     o.insert(QLatin1String("expires_at"), expiresAt.toJson());
-    if (!lastResetAt.isNone())
-        o.insert(QLatin1String("last_reset_at"), lastResetAt.toJson());
-    if (!keyTransitionExpiresAt.isNone())
-        o.insert(QLatin1String("key_transition_expires_at"), keyTransitionExpiresAt.toJson());
+    json::putIfSet(o, QLatin1String("last_reset_at"), lastResetAt);
+    json::putIfSet(o, QLatin1String("key_transition_expires_at"), keyTransitionExpiresAt);
     o.insert(QLatin1String("rate_limits"), rateLimitsToJson(rateLimits));
     if (usageLimits)
         o.insert(QLatin1String("usage_limits"), usageLimits->toJson());
@@ -209,8 +205,7 @@ QJsonObject ApiKeyDraft::toJson() const
         o.insert(QLatin1String("rate_limits"), rateLimitsToJson(rateLimits));
     if (usageLimits)
         o.insert(QLatin1String("usage_limits"), usageLimits->toJson());
-    if (!expiresAt.isNone())
-        o.insert(QLatin1String("expires_at"), expiresAt.toJson());
+    json::putIfSet(o, QLatin1String("expires_at"), expiresAt);
     if (rotationPolicy)
         o.insert(QLatin1String("rotation_policy"), rotationPolicy->toJson());
     if (!alertEmails.isEmpty())

@@ -1,5 +1,7 @@
 #include "json.h"
 
+#include "timestamp.h"
+
 #include <QRegularExpression>
 
 #include <cmath>
@@ -136,6 +138,12 @@ void putIfNotEmpty(QJsonObject &o, QLatin1String key, const QString &value)
 {
     if (!value.isEmpty())
         o.insert(key, value);
+}
+
+void putIfSet(QJsonObject &o, QLatin1String key, const Timestamp &value)
+{
+    if (!value.isNone())
+        o.insert(key, value.toJson());
 }
 
 void mergeExtra(QJsonObject &o, const QJsonObject &extra)

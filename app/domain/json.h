@@ -7,6 +7,10 @@
 
 #include <optional>
 
+namespace pk {
+class Timestamp;
+}
+
 /// Small, total helpers for reading Portkey JSON. None of them throws or asserts: a missing or mistyped
 /// field reads as "absent" so that one odd field never loses the rest of an object.
 namespace pk::json {
@@ -41,6 +45,9 @@ QString enforceMasked(const QString &text);
 
 /// Writes `value` under `key` unless it is empty (then the key is left out).
 void putIfNotEmpty(QJsonObject &o, QLatin1String key, const QString &value);
+
+/// Writes `value` under `key` as Timestamp::toJson() gives it, unless it is none (then the key is left out).
+void putIfSet(QJsonObject &o, QLatin1String key, const Timestamp &value);
 
 /// Copies every field of `extra` that `o` does not already have.
 void mergeExtra(QJsonObject &o, const QJsonObject &extra);

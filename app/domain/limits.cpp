@@ -71,8 +71,7 @@ QJsonObject UsageLimits::toJson() const
     json::putIfNotEmpty(o, QLatin1String("periodic_reset"), periodicReset);
     if (periodicResetDays)
         o.insert(QLatin1String("periodic_reset_days"), *periodicResetDays);
-    if (!nextUsageResetAt.isNone())
-        o.insert(QLatin1String("next_usage_reset_at"), nextUsageResetAt.toJson());
+    json::putIfSet(o, QLatin1String("next_usage_reset_at"), nextUsageResetAt);
     json::mergeExtra(o, extra);
     return o;
 }
@@ -105,8 +104,7 @@ QJsonObject RotationPolicy::toJson() const
     json::putIfNotEmpty(o, QLatin1String("rotation_period"), rotationPeriod);
     if (rotationPeriodDays)
         o.insert(QLatin1String("rotation_period_days"), *rotationPeriodDays);
-    if (!nextRotationAt.isNone())
-        o.insert(QLatin1String("next_rotation_at"), nextRotationAt.toJson());
+    json::putIfSet(o, QLatin1String("next_rotation_at"), nextRotationAt);
     if (keyTransitionPeriodMs)
         o.insert(QLatin1String("key_transition_period_ms"), *keyTransitionPeriodMs);
     json::putIfNotEmpty(o, QLatin1String("status"), status);

@@ -38,10 +38,8 @@ QJsonObject User::toJson() const
                   {QLatin1String("email"), email},
                   {QLatin1String("role"), role},
                   {QLatin1String("workspace_ids"), QJsonArray::fromStringList(workspaceIds)}};
-    if (!createdAt.isNone())
-        o.insert(QLatin1String("created_at"), createdAt.toJson());
-    if (!lastUpdatedAt.isNone())
-        o.insert(QLatin1String("last_updated_at"), lastUpdatedAt.toJson());
+    json::putIfSet(o, QLatin1String("created_at"), createdAt);
+    json::putIfSet(o, QLatin1String("last_updated_at"), lastUpdatedAt);
     json::mergeExtra(o, extra);
     return o;
 }
@@ -73,12 +71,9 @@ QJsonObject Invite::toJson() const
                   {QLatin1String("email"), email},
                   {QLatin1String("role"), role},
                   {QLatin1String("status"), status}};
-    if (!createdAt.isNone())
-        o.insert(QLatin1String("created_at"), createdAt.toJson());
-    if (!expiresAt.isNone())
-        o.insert(QLatin1String("expires_at"), expiresAt.toJson());
-    if (!acceptedAt.isNone())
-        o.insert(QLatin1String("accepted_at"), acceptedAt.toJson());
+    json::putIfSet(o, QLatin1String("created_at"), createdAt);
+    json::putIfSet(o, QLatin1String("expires_at"), expiresAt);
+    json::putIfSet(o, QLatin1String("accepted_at"), acceptedAt);
     json::putIfNotEmpty(o, QLatin1String("invited_by"), invitedBy);
     if (!workspaces.isEmpty())
         o.insert(QLatin1String("workspaces"), workspaces);

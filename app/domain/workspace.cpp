@@ -47,10 +47,8 @@ QJsonObject WorkspaceMember::toJson() const
                   {QLatin1String("status"), status},
                   {QLatin1String("scopes"), QJsonArray::fromStringList(scopes)}};
     json::putIfNotEmpty(o, QLatin1String("workspace_id"), workspaceId);
-    if (!createdAt.isNone())
-        o.insert(QLatin1String("created_at"), createdAt.toJson());
-    if (!lastUpdatedAt.isNone())
-        o.insert(QLatin1String("last_updated_at"), lastUpdatedAt.toJson());
+    json::putIfSet(o, QLatin1String("created_at"), createdAt);
+    json::putIfSet(o, QLatin1String("last_updated_at"), lastUpdatedAt);
     json::mergeExtra(o, extra);
     return o;
 }
@@ -93,10 +91,8 @@ QJsonObject Workspace::toJson() const
 {
     QJsonObject o{{QLatin1String("id"), id}, {QLatin1String("slug"), slug}, {QLatin1String("name"), name}};
     o.insert(QLatin1String("description"), description.isEmpty() ? QJsonValue() : QJsonValue(description));
-    if (!createdAt.isNone())
-        o.insert(QLatin1String("created_at"), createdAt.toJson());
-    if (!lastUpdatedAt.isNone())
-        o.insert(QLatin1String("last_updated_at"), lastUpdatedAt.toJson());
+    json::putIfSet(o, QLatin1String("created_at"), createdAt);
+    json::putIfSet(o, QLatin1String("last_updated_at"), lastUpdatedAt);
     QJsonObject defaults = extra.value(QLatin1String("defaults")).toObject();
     defaults.insert(QLatin1String("metadata"), metadata);
     defaults.insert(QLatin1String("is_default"), isDefault ? 1 : 0);

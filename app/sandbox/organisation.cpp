@@ -53,6 +53,20 @@ Reply conflict(const QString &message)
     return Reply::error(409, u"AB07"_s, message);
 }
 
+/// Admits only Admin API keys that carry `scope` (the organisation-level operations: creating workspaces,
+/// organisation users, invites and audit logs). Returns a 403 reply with `workspaceKeyMessage` for a
+/// workspace key, a 403 naming the missing scope for an Admin API key without it, and nothing when the caller
+/// may proceed.
+std::optional<Reply> requireAdminScope(const Caller &caller, const QString &workspaceKeyMessage,
+                                       const QString &scope)
+{
+    if (!caller.isAdminKey())
+        return forbidden(workspaceKeyMessage);
+    if (!caller.has(scope))
+        return missingScope(scope);
+    return std::nullopt;
+}
+
 /// Parses `page_size`/`current_page` (or the camelCase pair) from the query: size 1–100, default 100;
 /// page ≥ 0, default 0.
 std::optional<Reply> parsePage(const QUrlQuery &q, const QString &sizeKey, const QString &pageKey, int &size,
@@ -80,6 +94,17 @@ std::optional<Reply> parsePage(const QUrlQuery &q, const QString &sizeKey, const
 QJsonObject listEnvelope(const QJsonArray &data, qsizetype total)
 {
     return QJsonObject{{u"object"_s, u"list"_s}, {u"total"_s, double(total)}, {u"data"_s, data}};
+}
+
+/// Page `page` (0-based) of `size` entries of `items` as a 200 list reply (listEnvelope()) whose `total`
+/// counts all of `items`; `toJson(item)` writes one entry.
+template <typename List, typename ToJson>
+Reply pageReply(const List &items, int page, int size, ToJson toJson)
+{
+    QJsonArray data;
+    for (qsizetype i = qsizetype(page) * size; i < items.size() && data.size() < size; ++i)
+        data.append(toJson(items.at(i)));
+    return Reply{200, listEnvelope(data, items.size())};
 }
 
 bool isEmail(const QString &s)
@@ -198,6 +223,35 @@ std::optional<Reply> readUsageLimits(const QJsonValue &v, const QString &field, 
     out.insert(u"periodic_reset"_s, hasReset ? reset : QJsonValue(QJsonValue::Null));
     out.insert(u"periodic_reset_days"_s, hasDays ? resetDays : QJsonValue(QJsonValue::Null));
     out.insert(u"next_usage_reset_at"_s, isoOrNull(next));
+    return std::nullopt;
+}
+
+/// Validates an API key's or workspace's `name` (a string of 1–100 characters, not blank; ADMIN-API.md §2)
+/// and stores it in `out`. Returns a 400 reply naming `name` with `blankMessage` when it is missing, not a
+/// string or blank, or with the length rule when it is longer than 100 characters; `out` is left unchanged on
+/// error.
+std::optional<Reply> readName(const QJsonValue &v, const QString &blankMessage, QString &out)
+{
+    if (!v.isString() || v.toString().trimmed().isEmpty())
+        return badRequest(u"name"_s, blankMessage);
+    if (v.toString().size() > 100)
+        return badRequest(u"name"_s, u"must be at most 100 characters"_s);
+    out = v.toString();
+    return std::nullopt;
+}
+
+/// Validates each element of a workspace's `usage_limits` array with readUsageLimits() (field names
+/// `usage_limits[i]`) and appends the normalised objects to `out`. Returns the first element's 400 reply;
+/// `out` then holds the elements read before it.
+std::optional<Reply> readUsageLimitsList(const QJsonArray &arr, const QDateTime &now, QJsonArray &out)
+{
+    for (qsizetype i = 0; i < arr.size(); ++i) {
+        QJsonObject limit;
+        if (auto err = readUsageLimits(arr.at(i), QString(u"usage_limits["_s + QString::number(i) + u']'),
+                                       now, limit))
+            return *err;
+        out.append(limit);
+    }
     return std::nullopt;
 }
 
@@ -712,12 +766,8 @@ Reply Organisation::createKey(const Caller &caller, const QString &type, const Q
 
     KeyRecord k;
     const QDateTime t = now();
-    const QJsonValue name = body.value(u"name"_s);
-    if (!name.isString() || name.toString().trimmed().isEmpty())
-        return badRequest(u"name"_s, u"is required"_s);
-    if (name.toString().size() > 100)
-        return badRequest(u"name"_s, u"must be at most 100 characters"_s);
-    k.name = name.toString();
+    if (auto err = readName(body.value(u"name"_s), u"is required"_s, k.name))
+        return *err;
     const QJsonValue description = body.value(u"description"_s);
     if (!description.isUndefined() && !description.isNull()) {
         if (!description.isString())
@@ -845,14 +895,9 @@ Reply Organisation::updateKey(const Caller &caller, const QString &id, const QJs
         if (!ws || ws->id != k.workspaceId)
             return badRequest(u"workspace_id"_s, u"cannot be changed"_s);
     }
-    if (body.contains(u"name"_s)) {
-        const QJsonValue name = body.value(u"name"_s);
-        if (!name.isString() || name.toString().trimmed().isEmpty())
-            return badRequest(u"name"_s, u"must be a non-empty string"_s);
-        if (name.toString().size() > 100)
-            return badRequest(u"name"_s, u"must be at most 100 characters"_s);
-        k.name = name.toString();
-    }
+    if (body.contains(u"name"_s))
+        if (auto err = readName(body.value(u"name"_s), u"must be a non-empty string"_s, k.name))
+            return *err;
     if (body.contains(u"description"_s)) {
         const QJsonValue d = body.value(u"description"_s);
         if (!d.isNull() && !d.isString())
@@ -1021,10 +1066,8 @@ Reply Organisation::listWorkspaces(const Caller &caller, const QUrlQuery &query)
             continue;
         matches.append(&ws);
     }
-    QJsonArray data;
-    for (qsizetype i = qsizetype(page) * size; i < matches.size() && data.size() < size; ++i)
-        data.append(workspaceJson(*matches.at(i), false));
-    return Reply{200, listEnvelope(data, matches.size())};
+    return pageReply(matches, page, size,
+                     [this](const WorkspaceRecord *ws) { return workspaceJson(*ws, false); });
 }
 
 Reply Organisation::getWorkspace(const Caller &caller, const QString &idOrSlug) const
@@ -1037,18 +1080,13 @@ Reply Organisation::getWorkspace(const Caller &caller, const QString &idOrSlug) 
 
 Reply Organisation::createWorkspace(const Caller &caller, const QJsonObject &body)
 {
-    if (!caller.isAdminKey())
-        return forbidden(u"Only Admin API keys can create workspaces"_s);
-    if (!caller.has(u"workspaces.create"_s))
-        return missingScope(u"workspaces.create"_s);
+    if (auto err =
+            requireAdminScope(caller, u"Only Admin API keys can create workspaces"_s, u"workspaces.create"_s))
+        return *err;
     const QDateTime t = now();
     WorkspaceRecord ws;
-    const QJsonValue name = body.value(u"name"_s);
-    if (!name.isString() || name.toString().trimmed().isEmpty())
-        return badRequest(u"name"_s, u"is required"_s);
-    if (name.toString().size() > 100)
-        return badRequest(u"name"_s, u"must be at most 100 characters"_s);
-    ws.name = name.toString();
+    if (auto err = readName(body.value(u"name"_s), u"is required"_s, ws.name))
+        return *err;
     const QJsonValue description = body.value(u"description"_s);
     if (!description.isUndefined() && !description.isNull() && !description.isString())
         return badRequest(u"description"_s, u"must be a string"_s);
@@ -1068,14 +1106,8 @@ Reply Organisation::createWorkspace(const Caller &caller, const QJsonObject &bod
     if (!usage.isUndefined() && !usage.isNull()) {
         if (!usage.isArray())
             return badRequest(u"usage_limits"_s, u"must be an array"_s);
-        const QJsonArray arr = usage.toArray();
-        for (qsizetype i = 0; i < arr.size(); ++i) {
-            QJsonObject limit;
-            if (auto err = readUsageLimits(arr.at(i), QString(u"usage_limits["_s + QString::number(i) + u']'),
-                                           t, limit))
-                return *err;
-            ws.usageLimits.append(limit);
-        }
+        if (auto err = readUsageLimitsList(usage.toArray(), t, ws.usageLimits))
+            return *err;
     }
     if (auto err = readRateLimits(body.value(u"rate_limits"_s), u"rate_limits"_s, true, ws.rateLimits))
         return *err;
@@ -1093,14 +1125,9 @@ Reply Organisation::updateWorkspace(const Caller &caller, const QString &idOrSlu
         return *err;
     WorkspaceRecord ws = *target;
     const QDateTime t = now();
-    if (body.contains(u"name"_s)) {
-        const QJsonValue name = body.value(u"name"_s);
-        if (!name.isString() || name.toString().trimmed().isEmpty())
-            return badRequest(u"name"_s, u"must be a non-empty string"_s);
-        if (name.toString().size() > 100)
-            return badRequest(u"name"_s, u"must be at most 100 characters"_s);
-        ws.name = name.toString();
-    }
+    if (body.contains(u"name"_s))
+        if (auto err = readName(body.value(u"name"_s), u"must be a non-empty string"_s, ws.name))
+            return *err;
     if (body.contains(u"description"_s)) {
         const QJsonValue d = body.value(u"description"_s);
         if (!d.isNull() && !d.isString())
@@ -1126,14 +1153,8 @@ Reply Organisation::updateWorkspace(const Caller &caller, const QString &idOrSlu
         if (!usage.isNull() && !usage.isArray())
             return badRequest(u"usage_limits"_s, u"must be an array"_s);
         ws.usageLimits = {};
-        const QJsonArray arr = usage.toArray();
-        for (qsizetype i = 0; i < arr.size(); ++i) {
-            QJsonObject limit;
-            if (auto err = readUsageLimits(arr.at(i), QString(u"usage_limits["_s + QString::number(i) + u']'),
-                                           t, limit))
-                return *err;
-            ws.usageLimits.append(limit);
-        }
+        if (auto err = readUsageLimitsList(usage.toArray(), t, ws.usageLimits))
+            return *err;
     }
     if (body.contains(u"rate_limits"_s))
         if (auto err = readRateLimits(body.value(u"rate_limits"_s), u"rate_limits"_s, true, ws.rateLimits))
@@ -1199,10 +1220,7 @@ Reply Organisation::listMembers(const Caller &caller, const QString &wsRef, cons
             continue;
         all.append(memberJson(*ws, *u, m));
     }
-    QJsonArray data;
-    for (qsizetype i = qsizetype(page) * size; i < all.size() && data.size() < size; ++i)
-        data.append(all.at(i));
-    return Reply{200, listEnvelope(data, all.size())};
+    return pageReply(all, page, size, [](const QJsonValue &entry) { return entry; });
 }
 
 Reply Organisation::addMembers(const Caller &caller, const QString &wsRef, const QJsonObject &body)
@@ -1291,10 +1309,9 @@ Reply Organisation::listUsers(const Caller &caller, const QUrlQuery &query) cons
     int page = 0;
     if (auto err = parsePage(query, u"pageSize"_s, u"currentPage"_s, size, page))
         return *err;
-    if (!caller.isAdminKey())
-        return forbidden(u"Only Admin API keys can list organisation users"_s);
-    if (!caller.has(u"organisation_users.list"_s))
-        return missingScope(u"organisation_users.list"_s);
+    if (auto err = requireAdminScope(caller, u"Only Admin API keys can list organisation users"_s,
+                                     u"organisation_users.list"_s))
+        return *err;
     const QString role = query.queryItemValue(u"role"_s);
     if (!role.isEmpty() && !oneOf(role, {u"admin", u"member", u"owner"}))
         return badRequest(u"role"_s, u"must be one of admin, member, owner"_s);
@@ -1304,18 +1321,14 @@ Reply Organisation::listUsers(const Caller &caller, const QUrlQuery &query) cons
         if ((role.isEmpty() || u.role == role) &&
             (email.isEmpty() || !u.email.compare(email, Qt::CaseInsensitive)))
             matches.append(&u);
-    QJsonArray data;
-    for (qsizetype i = qsizetype(page) * size; i < matches.size() && data.size() < size; ++i)
-        data.append(userJson(*matches.at(i)));
-    return Reply{200, listEnvelope(data, matches.size())};
+    return pageReply(matches, page, size, [this](const UserRecord *u) { return userJson(*u); });
 }
 
 Reply Organisation::getUser(const Caller &caller, const QString &id) const
 {
-    if (!caller.isAdminKey())
-        return forbidden(u"Only Admin API keys can read organisation users"_s);
-    if (!caller.has(u"organisation_users.read"_s))
-        return missingScope(u"organisation_users.read"_s);
+    if (auto err = requireAdminScope(caller, u"Only Admin API keys can read organisation users"_s,
+                                     u"organisation_users.read"_s))
+        return *err;
     const UserRecord *u = findUser(id);
     if (!u)
         return notFound(u"User"_s);
@@ -1324,10 +1337,9 @@ Reply Organisation::getUser(const Caller &caller, const QString &id) const
 
 Reply Organisation::updateUser(const Caller &caller, const QString &id, const QJsonObject &body)
 {
-    if (!caller.isAdminKey())
-        return forbidden(u"Only Admin API keys can change organisation roles"_s);
-    if (!caller.has(u"organisation_users.update"_s))
-        return missingScope(u"organisation_users.update"_s);
+    if (auto err = requireAdminScope(caller, u"Only Admin API keys can change organisation roles"_s,
+                                     u"organisation_users.update"_s))
+        return *err;
     const auto it = m_userIndex.constFind(id);
     if (it == m_userIndex.cend())
         return notFound(u"User"_s);
@@ -1348,10 +1360,9 @@ Reply Organisation::updateUser(const Caller &caller, const QString &id, const QJ
 
 Reply Organisation::removeUser(const Caller &caller, const QString &id)
 {
-    if (!caller.isAdminKey())
-        return forbidden(u"Only Admin API keys can remove organisation users"_s);
-    if (!caller.has(u"organisation_users.delete"_s))
-        return missingScope(u"organisation_users.delete"_s);
+    if (auto err = requireAdminScope(caller, u"Only Admin API keys can remove organisation users"_s,
+                                     u"organisation_users.delete"_s))
+        return *err;
     const auto it = m_userIndex.constFind(id);
     if (it == m_userIndex.cend())
         return notFound(u"User"_s);
@@ -1372,10 +1383,9 @@ Reply Organisation::removeUser(const Caller &caller, const QString &id)
 
 Reply Organisation::createInvite(const Caller &caller, const QJsonObject &body)
 {
-    if (!caller.isAdminKey())
-        return forbidden(u"Only Admin API keys can invite users"_s);
-    if (!caller.has(u"organisation_users.create"_s))
-        return missingScope(u"organisation_users.create"_s);
+    if (auto err = requireAdminScope(caller, u"Only Admin API keys can invite users"_s,
+                                     u"organisation_users.create"_s))
+        return *err;
     const QDateTime t = now();
     InviteRecord inv;
     inv.email = body.value(u"email"_s).toString();
@@ -1433,10 +1443,9 @@ Reply Organisation::listInvites(const Caller &caller, const QUrlQuery &query) co
     int page = 0;
     if (auto err = parsePage(query, u"pageSize"_s, u"currentPage"_s, size, page))
         return *err;
-    if (!caller.isAdminKey())
-        return forbidden(u"Only Admin API keys can list invites"_s);
-    if (!caller.has(u"organisation_users.list"_s))
-        return missingScope(u"organisation_users.list"_s);
+    if (auto err = requireAdminScope(caller, u"Only Admin API keys can list invites"_s,
+                                     u"organisation_users.list"_s))
+        return *err;
     const QString role = query.queryItemValue(u"role"_s);
     const QString email = query.queryItemValue(u"email"_s, QUrl::FullyDecoded);
     const QString status = query.queryItemValue(u"status"_s);
@@ -1451,18 +1460,14 @@ Reply Organisation::listInvites(const Caller &caller, const QUrlQuery &query) co
             continue;
         all.append(o);
     }
-    QJsonArray data;
-    for (qsizetype i = qsizetype(page) * size; i < all.size() && data.size() < size; ++i)
-        data.append(all.at(i));
-    return Reply{200, listEnvelope(data, all.size())};
+    return pageReply(all, page, size, [](const QJsonValue &entry) { return entry; });
 }
 
 Reply Organisation::getInvite(const Caller &caller, const QString &id) const
 {
-    if (!caller.isAdminKey())
-        return forbidden(u"Only Admin API keys can read invites"_s);
-    if (!caller.has(u"organisation_users.read"_s))
-        return missingScope(u"organisation_users.read"_s);
+    if (auto err = requireAdminScope(caller, u"Only Admin API keys can read invites"_s,
+                                     u"organisation_users.read"_s))
+        return *err;
     for (const InviteRecord &inv : m_invites)
         if (inv.id == id)
             return Reply{200, inviteJson(inv)};
@@ -1471,20 +1476,18 @@ Reply Organisation::getInvite(const Caller &caller, const QString &id) const
 
 Reply Organisation::deleteInvite(const Caller &caller, const QString &id)
 {
-    if (!caller.isAdminKey())
-        return forbidden(u"Only Admin API keys can delete invites"_s);
-    if (!caller.has(u"organisation_users.delete"_s))
-        return missingScope(u"organisation_users.delete"_s);
+    if (auto err = requireAdminScope(caller, u"Only Admin API keys can delete invites"_s,
+                                     u"organisation_users.delete"_s))
+        return *err;
     const auto removed = m_invites.removeIf([&](const InviteRecord &inv) { return inv.id == id; });
     return removed ? Reply::empty() : notFound(u"Invite"_s);
 }
 
 Reply Organisation::resendInvite(const Caller &caller, const QString &id)
 {
-    if (!caller.isAdminKey())
-        return forbidden(u"Only Admin API keys can resend invites"_s);
-    if (!caller.has(u"organisation_users.create"_s))
-        return missingScope(u"organisation_users.create"_s);
+    if (auto err = requireAdminScope(caller, u"Only Admin API keys can resend invites"_s,
+                                     u"organisation_users.create"_s))
+        return *err;
     for (InviteRecord &inv : m_invites) {
         if (inv.id != id)
             continue;
@@ -1511,10 +1514,9 @@ void Organisation::recordAudit(AuditRecord record)
 
 Reply Organisation::listAuditLogs(const Caller &caller, const QUrlQuery &query) const
 {
-    if (!caller.isAdminKey())
-        return forbidden(u"Workspace keys cannot read audit logs"_s);
-    if (!caller.has(u"audit_logs.list"_s))
-        return missingScope(u"audit_logs.list"_s);
+    if (auto err =
+            requireAdminScope(caller, u"Workspace keys cannot read audit logs"_s, u"audit_logs.list"_s))
+        return *err;
     int size = 0;
     int page = 0;
     if (auto err = parsePage(query, u"page_size"_s, u"current_page"_s, size, page))

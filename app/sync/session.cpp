@@ -34,6 +34,16 @@ ApiError notOpenError()
         Session::tr("No profile is open. Open a profile (or start with --sandbox), then retry."));
 }
 
+/// A `Result` (CreateKeyResult or KeyWriteResult) reporting notOpenError(), with the error's text as its
+/// message.
+template <typename Result> Result notOpenResult()
+{
+    Result result;
+    result.error = notOpenError();
+    result.message = result.error.message;
+    return result;
+}
+
 /// True when a write's reply was lost or unreadable (OutcomeUnknown, Timeout, or a success status whose body
 /// did not parse): the server may have applied it, so the caller reads the server's state back.
 bool replyLost(const ApiError &e)
@@ -385,6 +395,16 @@ void Session::learnDenial(KeyType type, access::KeyVerb verb, const ApiError &er
     }
 }
 
+void Session::learnKeyDenial(const QString &keyId, access::KeyVerb verb, const ApiError &error)
+{
+    for (const ApiKey &k : std::as_const(d->snapshot.keys)) {
+        if (k.id == keyId) {
+            learnDenial(k.keyType(), verb, error);
+            return;
+        }
+    }
+}
+
 void Session::storeConfirmedKey(const ApiKey &key)
 {
     d->cache->upsertKey(key, this, [id = key.id](const QString &error) {
@@ -397,12 +417,8 @@ void Session::storeConfirmedKey(const ApiKey &key)
 
 void Session::createKey(const ApiKeyDraft &draft, std::function<void(const CreateKeyResult &)> done)
 {
-    if (m_state != State::Open) {
-        CreateKeyResult result;
-        result.error = notOpenError();
-        result.message = result.error.message;
-        return done(result);
-    }
+    if (m_state != State::Open)
+        return done(notOpenResult<CreateKeyResult>());
     const quint64 gen = d->generation;
     m_client->createApiKey(draft, [this, gen, draft, done](const ApiResult<IssuedSecret> &r) {
         if (gen != d->generation)
@@ -556,12 +572,7 @@ void Session::revokeKeys(const QStringList &ids, std::function<void(const Revoke
                 pending->deleted.append(id);
             } else {
                 pending->errors.insert(id, r.error);
-                for (const ApiKey &k : std::as_const(d->snapshot.keys)) {
-                    if (k.id == id) {
-                        learnDenial(k.keyType(), access::KeyVerb::Delete, r.error);
-                        break;
-                    }
-                }
+                learnKeyDenial(id, access::KeyVerb::Delete, r.error);
             }
             if (--pending->remaining == 0)
                 relist();
@@ -572,24 +583,15 @@ void Session::revokeKeys(const QStringList &ids, std::function<void(const Revoke
 void Session::updateKey(const QString &id, const QJsonObject &changes,
                         std::function<void(const KeyWriteResult &)> done)
 {
-    if (m_state != State::Open) {
-        KeyWriteResult result;
-        result.error = notOpenError();
-        result.message = result.error.message;
-        return done(result);
-    }
+    if (m_state != State::Open)
+        return done(notOpenResult<KeyWriteResult>());
     const quint64 gen = d->generation;
     m_client->updateApiKey(id, changes, [this, gen, id, done](const ApiResult<bool> &r) {
         if (gen != d->generation)
             return;
         KeyWriteResult result;
         if (!r.ok()) {
-            for (const ApiKey &k : std::as_const(d->snapshot.keys)) {
-                if (k.id == id) {
-                    learnDenial(k.keyType(), access::KeyVerb::Update, r.error);
-                    break;
-                }
-            }
+            learnKeyDenial(id, access::KeyVerb::Update, r.error);
             result.error = r.error;
             if (!replyLost(r.error)) {
                 result.message = r.error.userText();
@@ -626,12 +628,8 @@ void Session::refreshKey(const QString &id, KeyWriteResult result,
 void Session::rotateKey(const QString &id, std::optional<qint64> transitionPeriodMs,
                         std::function<void(const KeyWriteResult &)> done)
 {
-    if (m_state != State::Open) {
-        KeyWriteResult result;
-        result.error = notOpenError();
-        result.message = result.error.message;
-        return done(result);
-    }
+    if (m_state != State::Open)
+        return done(notOpenResult<KeyWriteResult>());
     const quint64 gen = d->generation;
     const bool own = isOwnCredential(id);
     m_client->rotateApiKey(
@@ -640,12 +638,7 @@ void Session::rotateKey(const QString &id, std::optional<qint64> transitionPerio
                 return;
             KeyWriteResult result;
             if (!r.ok()) {
-                for (const ApiKey &k : std::as_const(d->snapshot.keys)) {
-                    if (k.id == id) {
-                        learnDenial(k.keyType(), access::KeyVerb::Rotate, r.error);
-                        break;
-                    }
-                }
+                learnKeyDenial(id, access::KeyVerb::Rotate, r.error);
                 result.error = r.error;
                 if (r.error.kind == ApiError::Kind::Http && r.error.httpStatus == 409) {
                     // Rotating again is blocked until the previous secret expires (ADMIN-API.md §9).

@@ -169,6 +169,9 @@ private:
     bool isOwnCredential(const QString &keyId) const;
     /// Feeds a 403 on a key action into the principal (access::learnDenial).
     void learnDenial(KeyType type, access::KeyVerb verb, const ApiError &error);
+    /// learnDenial() for the cached key `keyId`, by its type in the snapshot; does nothing for a key the
+    /// snapshot does not hold.
+    void learnKeyDenial(const QString &keyId, access::KeyVerb verb, const ApiError &error);
     /// Cancels everything and releases the cache and the client, without emitting anything.
     void teardown();
     void storeConfirmedKey(const ApiKey &key);

@@ -395,13 +395,7 @@ void SyncEngine::commit()
             SyncDiff done = diff;
             done.keyCount = int(saved.written.keys.size());
             done.workspaceCount = int(saved.written.workspaces.size());
-            done.addedKeyIds = saved.changes.addedKeyIds;
-            done.changedKeyIds = saved.changes.changedKeyIds;
-            done.removedKeyIds = saved.changes.removedKeyIds;
-            done.addedWorkspaceIds = saved.changes.addedWorkspaceIds;
-            done.changedWorkspaceIds = saved.changes.changedWorkspaceIds;
-            done.removedWorkspaceIds = saved.changes.removedWorkspaceIds;
-            done.principalChanged = saved.changes.principalChanged;
+            static_cast<CacheChanges &>(done) = saved.changes;
             ++m_run->done;
             emitProgress(tr("Saving"));
             m_run.reset();

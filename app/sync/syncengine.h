@@ -14,16 +14,12 @@ namespace pk {
 
 class AdminApiClient;
 
-/// What one successful sync changed in the cache, by id. Keys and workspaces are compared field by field
-/// (ApiKey::operator==, Workspace::operator==) against what the cache held before the sync.
-struct SyncDiff
+/// What one successful sync changed in the cache, by id. The id lists and `principalChanged` are the
+/// CacheChanges of the sync's CacheStore::replaceAll(): keys and workspaces are compared field by field
+/// (ApiKey::operator==, Workspace::operator==) against what the cache held before the sync, and
+/// `principalChanged` tells whether the resolved principal differs from the one cached before.
+struct SyncDiff : CacheChanges
 {
-    QStringList addedKeyIds;
-    QStringList changedKeyIds;
-    QStringList removedKeyIds;
-    QStringList addedWorkspaceIds;
-    QStringList changedWorkspaceIds;
-    QStringList removedWorkspaceIds;
     int keyCount = 0;       ///< keys in the cache after the sync (kept ones included, see keysForbidden)
     int workspaceCount = 0; ///< workspaces in the cache after the sync (kept ones included)
     int userCount = 0;      ///< organisation users this sync read (0 when usersForbidden)
@@ -40,7 +36,6 @@ struct SyncDiff
     /// Ids of workspaces whose `GET /admin/workspaces/{id}/users` answered 403 (no `workspace_users.list`);
     /// the cache keeps those workspaces' members from the last sync that could list them.
     QStringList membersForbiddenWorkspaceIds;
-    bool principalChanged = false; ///< the resolved principal differs from the one cached before
 
     /// True when no key or workspace was added, changed or removed.
     bool isEmpty() const;

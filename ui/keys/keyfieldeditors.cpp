@@ -53,6 +53,64 @@ QComboBox *choiceCombo(const Choice *begin, const Choice *end, const QString &cu
     return combo;
 }
 
+/// Selects the item of `combo` whose data is `value`, first adding one (labelled with the value itself) when
+/// the box does not offer it: a value this version does not know is kept as the server sent it.
+void selectData(QComboBox *combo, const QString &value)
+{
+    int index = combo->findData(value);
+    if (index < 0) {
+        combo->addItem(value, value);
+        index = combo->count() - 1;
+    }
+    combo->setCurrentIndex(index);
+}
+
+/// Adds the choices a period box ends with, monthly (1st, 00:00 UTC; data "monthly") and every N days (data
+/// "days"), and returns a new spin box for N named `daysName`: 1–365 days, starting at `days`.
+QSpinBox *addMonthlyAndDays(QComboBox *periodBox, const QString &daysName, int days, QWidget *parent)
+{
+    periodBox->addItem(QCoreApplication::translate("pk::ui", "Monthly (1st, 00:00 UTC)"),
+                       QStringLiteral("monthly"));
+    periodBox->addItem(QCoreApplication::translate("pk::ui", "Every N days"), QStringLiteral("days"));
+    auto *spin = new QSpinBox(parent);
+    spin->setObjectName(daysName);
+    spin->setRange(1, 365);
+    spin->setValue(days);
+    spin->setSuffix(QCoreApplication::translate("pk::ui", " days"));
+    return spin;
+}
+
+/// Shows a period in a box made with addMonthlyAndDays(): `days` selects "days" and puts the count in
+/// `daysBox`; otherwise `period` (empty for none) is selected with selectData().
+void showPeriod(QComboBox *periodBox, QSpinBox *daysBox, const QString &period, std::optional<int> days)
+{
+    if (days) {
+        periodBox->setCurrentIndex(periodBox->findData(QStringLiteral("days")));
+        daysBox->setValue(*days);
+    } else {
+        selectData(periodBox, period);
+    }
+}
+
+/// The cells of one row of the rate-limits table: the type and unit boxes, and the value when its text is a
+/// whole number ≥ 0 (std::nullopt otherwise).
+struct RateLimitRow
+{
+    const QComboBox *type;
+    const QComboBox *unit;
+    std::optional<qint64> value;
+};
+
+RateLimitRow rateLimitRow(const QTableWidget *table, int row)
+{
+    const auto *edit = qobject_cast<QLineEdit *>(table->cellWidget(row, 2));
+    bool ok = false;
+    const qint64 value = edit->text().trimmed().toLongLong(&ok);
+    return {qobject_cast<QComboBox *>(table->cellWidget(row, 0)),
+            qobject_cast<QComboBox *>(table->cellWidget(row, 1)),
+            ok && value >= 0 ? std::optional<qint64>(value) : std::nullopt};
+}
+
 QString unitLabel(const QString &unit)
 {
     for (const Choice &c : kLimitUnits) {
@@ -159,17 +217,13 @@ RateLimits RateLimitsEditor::rateLimits() const
 {
     RateLimits out;
     for (int row = 0; row < m_table->rowCount(); ++row) {
-        const auto *type = qobject_cast<QComboBox *>(m_table->cellWidget(row, 0));
-        const auto *unit = qobject_cast<QComboBox *>(m_table->cellWidget(row, 1));
-        const auto *edit = qobject_cast<QLineEdit *>(m_table->cellWidget(row, 2));
-        bool ok = false;
-        const qint64 value = edit->text().trimmed().toLongLong(&ok);
-        if (!ok || value < 0)
+        const RateLimitRow r = rateLimitRow(m_table, row);
+        if (!r.value)
             continue;
         RateLimit l;
-        l.type = type->currentData().toString();
-        l.unit = unit->currentData().toString();
-        l.value = value;
+        l.type = r.type->currentData().toString();
+        l.unit = r.unit->currentData().toString();
+        l.value = *r.value;
         out.append(l);
     }
     return out;
@@ -179,23 +233,19 @@ QString RateLimitsEditor::validationError() const
 {
     QStringList seen;
     for (int row = 0; row < m_table->rowCount(); ++row) {
-        const auto *type = qobject_cast<QComboBox *>(m_table->cellWidget(row, 0));
-        const auto *unit = qobject_cast<QComboBox *>(m_table->cellWidget(row, 1));
-        const auto *edit = qobject_cast<QLineEdit *>(m_table->cellWidget(row, 2));
-        bool ok = false;
-        const qint64 value = edit->text().trimmed().toLongLong(&ok);
-        if (!ok || value < 0) {
+        const RateLimitRow r = rateLimitRow(m_table, row);
+        if (!r.value) {
             return tr("Rate limit %1: enter a whole number of %2 %3, 0 or more (remove the row for no "
                       "limit).")
                 .arg(row + 1)
-                .arg(type->currentText(), unit->currentText());
+                .arg(r.type->currentText(), r.unit->currentText());
         }
         const QString pair =
-            type->currentData().toString() + QLatin1Char('/') + unit->currentData().toString();
+            r.type->currentData().toString() + QLatin1Char('/') + r.unit->currentData().toString();
         if (seen.contains(pair))
             return tr("Rate limit %1 repeats %2 %3.")
                 .arg(row + 1)
-                .arg(type->currentText(), unit->currentText());
+                .arg(r.type->currentText(), r.unit->currentText());
         seen.append(pair);
     }
     return {};
@@ -230,13 +280,7 @@ UsageLimitEditor::UsageLimitEditor(QWidget *parent) : QWidget(parent)
     m_reset->setObjectName(QStringLiteral("periodicReset"));
     m_reset->addItem(tr("Never"), QString());
     m_reset->addItem(tr("Weekly (Sunday 00:00 UTC)"), QStringLiteral("weekly"));
-    m_reset->addItem(tr("Monthly (1st, 00:00 UTC)"), QStringLiteral("monthly"));
-    m_reset->addItem(tr("Every N days"), QStringLiteral("days"));
-    m_resetDays = new QSpinBox(this);
-    m_resetDays->setObjectName(QStringLiteral("periodicResetDays"));
-    m_resetDays->setRange(1, 365);
-    m_resetDays->setValue(30);
-    m_resetDays->setSuffix(tr(" days"));
+    m_resetDays = addMonthlyAndDays(m_reset, QStringLiteral("periodicResetDays"), 30, this);
 
     auto *grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
@@ -269,23 +313,8 @@ void UsageLimitEditor::setUsageLimits(const std::optional<UsageLimits> &limits)
     const UsageLimits l = limits.value_or(UsageLimits{});
     m_credit->setText(l.creditLimit ? formatAmount(*l.creditLimit) : QString());
     m_alert->setText(l.alertThreshold ? formatAmount(*l.alertThreshold) : QString());
-    int typeIndex = m_type->findData(l.type.isEmpty() ? QStringLiteral("cost") : l.type);
-    if (typeIndex < 0) {
-        m_type->addItem(l.type, l.type);
-        typeIndex = m_type->count() - 1;
-    }
-    m_type->setCurrentIndex(typeIndex);
-    if (l.periodicResetDays) {
-        m_reset->setCurrentIndex(m_reset->findData(QStringLiteral("days")));
-        m_resetDays->setValue(*l.periodicResetDays);
-    } else {
-        int resetIndex = m_reset->findData(l.periodicReset);
-        if (resetIndex < 0) {
-            m_reset->addItem(l.periodicReset, l.periodicReset);
-            resetIndex = m_reset->count() - 1;
-        }
-        m_reset->setCurrentIndex(resetIndex);
-    }
+    selectData(m_type, l.type.isEmpty() ? QStringLiteral("cost") : l.type);
+    showPeriod(m_reset, m_resetDays, l.periodicReset, l.periodicResetDays);
     m_extra = l.extra;
     updateEnabled();
 }
@@ -447,13 +476,7 @@ RotationPolicyEditor::RotationPolicyEditor(QWidget *parent) : QWidget(parent)
     m_period->setObjectName(QStringLiteral("rotationPeriod"));
     m_period->addItem(tr("No automatic rotation"), QString());
     m_period->addItem(tr("Weekly (Monday 00:00 UTC)"), QStringLiteral("weekly"));
-    m_period->addItem(tr("Monthly (1st, 00:00 UTC)"), QStringLiteral("monthly"));
-    m_period->addItem(tr("Every N days"), QStringLiteral("days"));
-    m_days = new QSpinBox(this);
-    m_days->setObjectName(QStringLiteral("rotationPeriodDays"));
-    m_days->setRange(1, 365);
-    m_days->setValue(90);
-    m_days->setSuffix(tr(" days"));
+    m_days = addMonthlyAndDays(m_period, QStringLiteral("rotationPeriodDays"), 90, this);
     m_transition = new QSpinBox(this);
     m_transition->setObjectName(QStringLiteral("rotationTransitionMinutes"));
     m_transition->setRange(int(kMinTransitionPeriodMs / 60000), 365 * 24 * 60);
@@ -491,17 +514,7 @@ void RotationPolicyEditor::setPolicy(const std::optional<RotationPolicy> &policy
         updateEnabled();
         return;
     }
-    if (policy->rotationPeriodDays) {
-        m_period->setCurrentIndex(m_period->findData(QStringLiteral("days")));
-        m_days->setValue(*policy->rotationPeriodDays);
-    } else {
-        int index = m_period->findData(policy->rotationPeriod);
-        if (index < 0) {
-            m_period->addItem(policy->rotationPeriod, policy->rotationPeriod);
-            index = m_period->count() - 1;
-        }
-        m_period->setCurrentIndex(index);
-    }
+    showPeriod(m_period, m_days, policy->rotationPeriod, policy->rotationPeriodDays);
     m_transition->setValue(int(policy->keyTransitionPeriodMs.value_or(kMinTransitionPeriodMs) / 60000));
     m_extra = policy->extra;
     updateEnabled();
