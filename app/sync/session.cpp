@@ -185,7 +185,9 @@ void Session::open(const Profile &profile)
                 return failOpen(
                     State::Failed,
                     tr("No API key is stored in the keychain for profile “%1”.").arg(m_profile.name),
-                    tr("Remove the profile and add it again with its API key."), false);
+                    tr("Store this profile's API key again: “Enter key…” in the app, or `profile "
+                       "set-key` on the command line."),
+                    false);
             return failOpen(State::Failed, r.message, tr("Fix the keychain, then open the profile again."),
                             false);
         }
