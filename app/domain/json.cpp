@@ -52,14 +52,14 @@ namespace {
 bool secretName(const QString &name)
 {
     const QString lower = name.toLower();
-    for (const char *word :
-         {"secret", "password", "passwd", "token", "credential", "private_key", "apikey"}) {
+    for (const char *word : {"secret", "password", "passwd", "token", "credential", "private_key", "apikey",
+                             "authoriz", "bearer"}) {
         if (lower.contains(QLatin1String(word)))
             return true;
     }
     return lower == QLatin1String("key") || lower.endsWith(QLatin1String("_key")) ||
            lower.endsWith(QLatin1String("-key")) || name.endsWith(QLatin1String("Key")) ||
-           lower.endsWith(QLatin1String("api_key_value"));
+           lower.endsWith(QLatin1String("api_key_value")) || lower.endsWith(QLatin1String("_key_value"));
 }
 
 QJsonValue scrubbed(const QJsonValue &v);
@@ -100,9 +100,20 @@ QJsonObject unmodelled(QJsonObject o, std::initializer_list<QLatin1String> keys)
     return scrubbedObject(o);
 }
 
-bool looksLikeSecret(const QString &text)
+bool looksLikeSecret(const QString &raw)
 {
-    if (text.size() < 16 || text.contains(QLatin1Char('*')))
+    QString text = raw.trimmed();
+    for (const char *scheme : {"bearer ", "basic ", "token "}) {
+        if (text.startsWith(QLatin1String(scheme), Qt::CaseInsensitive))
+            text = text.mid(int(qstrlen(scheme))).trimmed();
+    }
+    if (text.contains(QLatin1Char('*'))) {
+        // A mask (`Xk*******S4`) shows at most 8 characters; more visible text is a secret with stars added.
+        if (text.size() - text.count(QLatin1Char('*')) <= 8)
+            return false;
+        text.remove(QLatin1Char('*'));
+    }
+    if (text.size() < 16)
         return false;
     static const QRegularExpression uuid(
         QStringLiteral("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"));

@@ -30,12 +30,16 @@ QStringList stringList(const QJsonObject &o, QLatin1String key);
 
 /// Returns the fields of `o` a type does not model (all but `keys`), kept so they round-trip through the
 /// cache — minus anything that may carry a secret, at any depth: members named like one (`…key`, `…secret`,
-/// `…token`, `…password`, `…credential(s)`) and string values shaped like one (see looksLikeSecret()).
-/// The app never needs such values, and dropping them keeps them out of the cache, logs and exports.
+/// `…token`, `…password`, `…credential(s)`, `authorization`, `bearer…`) and string values shaped like one
+/// (see looksLikeSecret()). The app never needs such values, and dropping them keeps them out of the cache,
+/// logs and exports.
 QJsonObject unmodelled(QJsonObject o, std::initializer_list<QLatin1String> keys);
 
-/// True for text shaped like an API secret: at least 16 characters of `[A-Za-z0-9_+/=.-]` mixing upper case,
-/// lower case and digits, without `*` (masked), and not a UUID. Portkey secrets and most bearer tokens fit.
+/// True for text shaped like an API secret: after trimming, an optional `Bearer `/`Basic `/`Token ` scheme
+/// and any `*` (unless it is a real mask with at most 8 visible characters), at least 16 characters of
+/// `[A-Za-z0-9_+/=.-]` mixing upper case, lower case and digits, and not a UUID. Portkey secrets and most
+/// bearer tokens fit; an all-lower-case secret under an innocuous name does not, which is why names are
+/// checked too.
 bool looksLikeSecret(const QString &text);
 
 /// `text` when it is masked the way Portkey masks keys (`Xk*******S4`: a run of `*` with at most 8 visible

@@ -286,6 +286,18 @@ void TestDomain::secretsNeverKept()
     QVERIFY(!w.toJson().contains(QLatin1String("token")));
 
     QVERIFY(json::looksLikeSecret(secret));
+    QVERIFY(json::looksLikeSecret(QString(QStringLiteral("Bearer ") + secret)));
+    QVERIFY(json::looksLikeSecret(QString(secret + QStringLiteral("*"))));
+    QVERIFY(json::looksLikeSecret(QString(secret + QStringLiteral(" "))));
+    QVERIFY(!json::looksLikeSecret(QStringLiteral("Xk*******S4")));
+    const Workspace bearer = Workspace::fromJson(
+        QJsonObject{{QStringLiteral("id"), QStringLiteral("w2")},
+                    {QStringLiteral("authorization"), QStringLiteral("opaque")},
+                    {QStringLiteral("hint"), QString(secret + QLatin1Char('*'))},
+                    {QStringLiteral("nested"),
+                     QJsonObject{{QStringLiteral("key_value"), QString(secret + QLatin1Char(' '))}}}});
+    QVERIFY(!QJsonDocument(bearer.toJson()).toJson().contains(secret.toUtf8()));
+    QVERIFY(!bearer.toJson().contains(QLatin1String("authorization")));
     QVERIFY(!json::looksLikeSecret(QStringLiteral("ws-production-d91662")));
     QVERIFY(!json::looksLikeSecret(QStringLiteral("Recherche & Développement")));
     QVERIFY(!json::looksLikeSecret(QStringLiteral("2026-03-09T07:55:25.000Z")));
