@@ -8,7 +8,9 @@
 #include "storage/cachestore.h"
 #include "storage/cacheworker.h"
 
+#include <QDir>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QLoggingCategory>
 #include <QSet>
 #include <QUrl>
@@ -86,6 +88,9 @@ struct Session::Private
     QString keyTail;
     /// Incremented by open() and close(): keychain answers for an older generation are ignored.
     quint64 generation = 0;
+    /// Held while a profile's first cache key is made and its cache file created, so that two processes
+    /// opening a new profile at once agree on one key instead of each writing its own.
+    std::unique_ptr<QLockFile> firstUseLock;
 
     void upsertInSnapshot(const ApiKey &key)
     {
@@ -143,6 +148,7 @@ void Session::close()
 void Session::teardown()
 {
     ++d->generation;
+    d->firstUseLock.reset();
     if (d->engine) {
         d->engine->disconnect(this);
         d->engine->cancel();
@@ -165,6 +171,7 @@ void Session::teardown()
 
 void Session::failOpen(State state, const QString &error, const QString &remedy, bool canRebuild)
 {
+    d->firstUseLock.reset();
     qCWarning(lcSync) << "opening profile" << m_profile.id << "failed:" << error;
     setState(state);
     emit openFailed(error, remedy, canRebuild);
@@ -212,6 +219,17 @@ void Session::readCacheKey()
                             false);
         // First use of this profile (or its cache key is gone): a new key. An existing file that the new
         // key cannot read is then reported by openCache() with the offer to rebuild; it is never deleted.
+        // Another process may be doing the same right now: under a lock beside the cache file, look again
+        // before making a key, and keep the lock until the file exists.
+        if (!d->firstUseLock) {
+            const QString path = CacheStore::defaultPath(m_profile.id);
+            QDir().mkpath(QFileInfo(path).absolutePath());
+            d->firstUseLock = std::make_unique<QLockFile>(path + QStringLiteral(".keylock"));
+            if (!d->firstUseLock->tryLock(10000))
+                return failOpen(State::Failed, tr("Another program is setting up this profile's cache."),
+                                tr("Wait for it to finish, then open the profile again."), false);
+            return readCacheKey();
+        }
         d->cacheKey = CacheStore::newKey();
         d->credentials.write(entry, d->cacheKey, [this, gen](KeychainResult w) {
             if (gen != d->generation)
@@ -234,6 +252,7 @@ void Session::openCache()
     // Opening (PRAGMA quick_check reads every page) and loading a large cache take seconds: both run on
     // the cache's thread.
     d->cache->open(path, d->cacheKey.clone(), this, [this, gen, path](const CacheWorker::Opened &opened) {
+        d->firstUseLock.reset(); // the file now exists with the key in the keychain
         if (gen != d->generation)
             return;
         const CacheOpenError &error = opened.error;
