@@ -1,6 +1,7 @@
 // The real portkey-key-manager-cli binary, run with QProcess against the in-process `--sandbox` and against a
 // SandboxServer started here, with a throwaway HOME and XDG folders and the real Secret Service.
 
+#include "processrun.h"
 #include "sandbox/sandboxserver.h"
 #include "secrets/credentialstore.h"
 
@@ -21,19 +22,7 @@ namespace {
 
 constexpr int kTimeoutMs = 60000;
 
-struct Result
-{
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-
-    QJsonDocument json() const { return QJsonDocument::fromJson(out); }
-    /// True when stderr is exactly one line starting with "error: ".
-    bool oneErrorLine() const
-    {
-        return err.startsWith("error: ") && err.endsWith('\n') && err.count('\n') == 1;
-    }
-};
+using Result = pktest::ProcessResult;
 
 } // namespace
 
@@ -76,18 +65,10 @@ private:
 
 void TestCli::initTestCase()
 {
-    QVERIFY2(QFile::exists(QStringLiteral(PK_CLI_PATH)), PK_CLI_PATH);
-    QVERIFY2(
-        !qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"),
-        "no D-Bus session bus: run the tests through the project's test command (dbus-run-session with an "
-        "unlocked gnome-keyring)");
-    QVERIFY(m_home.isValid());
-    m_env = QProcessEnvironment::systemEnvironment();
-    m_env.insert(QStringLiteral("HOME"), m_home.path());
-    m_env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
-    m_env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.filePath(QStringLiteral("data")));
-    m_env.insert(QStringLiteral("XDG_CACHE_HOME"), m_home.filePath(QStringLiteral("cache")));
-    m_env.remove(QStringLiteral("QT_LOGGING_RULES"));
+    pktest::verifyProcessPrerequisites(QStringLiteral(PK_CLI_PATH), m_home);
+    if (QTest::currentTestFailed())
+        return;
+    m_env = pktest::privateHomeEnvironment(m_home);
 }
 
 Result TestCli::run(const QStringList &args, const QByteArray &input)
@@ -97,23 +78,7 @@ Result TestCli::run(const QStringList &args, const QByteArray &input)
 
 Result TestCli::run(const QStringList &args, const QByteArray &input, const QProcessEnvironment &env)
 {
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(PK_CLI_PATH), args);
-    Result r;
-    if (!process.waitForStarted(kTimeoutMs))
-        return r;
-    process.write(input);
-    process.closeWriteChannel();
-    // Spin this process's event loop while waiting: the SandboxServer of some tests lives here.
-    if (!QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, kTimeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-    }
-    r.code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = process.readAllStandardOutput();
-    r.err = process.readAllStandardError();
-    return r;
+    return pktest::runProcess(QStringLiteral(PK_CLI_PATH), args, input, env, kTimeoutMs);
 }
 
 QByteArray TestCli::allFiles() const

@@ -4,6 +4,7 @@
 // SandboxServer in this process or against its own `--sandbox`, with a throwaway HOME and the real Secret
 // Service.
 
+#include "clitestsupport.h"
 #include "domain/scopes.h"
 #include "sandbox/sandboxserver.h"
 
@@ -29,19 +30,7 @@ QString s(const char *text)
     return QString::fromUtf8(text);
 }
 
-struct Result
-{
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-
-    QJsonDocument json() const { return QJsonDocument::fromJson(out); }
-    /// True when stderr is exactly one line starting with "error: ".
-    bool oneErrorLine() const
-    {
-        return err.startsWith("error: ") && err.endsWith('\n') && err.count('\n') == 1;
-    }
-};
+using Result = pktest::ProcessResult;
 
 /// `POST path` with `body` to `server` as `key`; returns the HTTP status.
 int post(const sandbox::SandboxServer &server, const QString &key, const QString &path,
@@ -105,55 +94,22 @@ private:
 
 void TestCliFixes::initTestCase()
 {
-    QVERIFY2(QFile::exists(QStringLiteral(PK_CLI_PATH)), PK_CLI_PATH);
-    QVERIFY2(
-        !qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"),
-        "no D-Bus session bus: run the tests through the project's test command (dbus-run-session with an "
-        "unlocked gnome-keyring)");
-    QVERIFY(m_home.isValid());
-    m_env = QProcessEnvironment::systemEnvironment();
-    m_env.insert(s("HOME"), m_home.path());
-    m_env.insert(s("XDG_CONFIG_HOME"), m_home.filePath(s("config")));
-    m_env.insert(s("XDG_DATA_HOME"), m_home.filePath(s("data")));
-    m_env.insert(s("XDG_CACHE_HOME"), m_home.filePath(s("cache")));
-    m_env.remove(s("QT_LOGGING_RULES"));
+    pktest::verifyProcessPrerequisites(QStringLiteral(PK_CLI_PATH), m_home);
+    if (QTest::currentTestFailed())
+        return;
+    m_env = pktest::privateHomeEnvironment(m_home);
 
-    m_server = std::make_unique<sandbox::SandboxServer>();
-    QVERIFY(m_server->listen());
-    const sandbox::Persona owner = *m_server->persona(s("owner"));
-    Result r = run({s("profile"), s("add"), s("--name"), s("Owner"), s("--url"),
-                    m_server->baseUrl().toString(), s("--email"), owner.email},
-                   owner.apiKey.toUtf8());
-    QVERIFY2(r.code == 0, r.err.constData());
-    r = run({s("sync"), s("--profile"), s("Owner")});
-    QVERIFY2(r.code == 0, r.err.constData());
+    pktest::startSandboxWithOwnerProfile(QStringLiteral(PK_CLI_PATH), m_env, &m_server);
 }
 
 void TestCliFixes::cleanupTestCase()
 {
-    const Result r = run({s("profile"), s("remove"), s("Owner")});
-    QVERIFY2(r.code == 0, r.err.constData());
+    pktest::removeOwnerProfile(QStringLiteral(PK_CLI_PATH), m_env);
 }
 
 Result TestCliFixes::run(const QStringList &args, const QByteArray &input)
 {
-    QProcess process;
-    process.setProcessEnvironment(m_env);
-    process.start(QStringLiteral(PK_CLI_PATH), args);
-    Result r;
-    if (!process.waitForStarted(kTimeoutMs))
-        return r;
-    process.write(input);
-    process.closeWriteChannel();
-    // Spin this process's event loop while waiting: the SandboxServer lives here.
-    if (!QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, kTimeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-    }
-    r.code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = process.readAllStandardOutput();
-    r.err = process.readAllStandardError();
-    return r;
+    return pktest::runProcess(QStringLiteral(PK_CLI_PATH), args, input, m_env, kTimeoutMs);
 }
 
 QJsonArray TestCliFixes::workspaces()

@@ -5,6 +5,7 @@
 
 #include "access/accesspolicy.h"
 #include "access/principalresolver.h"
+#include "clitestsupport.h"
 #include "sandbox/organisation.h"
 #include "sandbox/sandboxserver.h"
 
@@ -30,19 +31,7 @@ QString s(const char *text)
     return QString::fromUtf8(text);
 }
 
-struct Result
-{
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-
-    QJsonDocument json() const { return QJsonDocument::fromJson(out); }
-    /// True when stderr is exactly one line starting with "error: ".
-    bool oneErrorLine() const
-    {
-        return err.startsWith("error: ") && err.endsWith('\n') && err.count('\n') == 1;
-    }
-};
+using Result = pktest::ProcessResult;
 
 /// One HTTP answer of the sandbox.
 struct Answer
@@ -201,56 +190,23 @@ private:
 
 void TestCliKeys::initTestCase()
 {
-    QVERIFY2(QFile::exists(QStringLiteral(PK_CLI_PATH)), PK_CLI_PATH);
-    QVERIFY2(
-        !qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"),
-        "no D-Bus session bus: run the tests through the project's test command (dbus-run-session with an "
-        "unlocked gnome-keyring)");
-    QVERIFY(m_home.isValid());
-    m_env = QProcessEnvironment::systemEnvironment();
-    m_env.insert(s("HOME"), m_home.path());
-    m_env.insert(s("XDG_CONFIG_HOME"), m_home.filePath(s("config")));
-    m_env.insert(s("XDG_DATA_HOME"), m_home.filePath(s("data")));
-    m_env.insert(s("XDG_CACHE_HOME"), m_home.filePath(s("cache")));
+    pktest::verifyProcessPrerequisites(QStringLiteral(PK_CLI_PATH), m_home);
+    if (QTest::currentTestFailed())
+        return;
+    m_env = pktest::privateHomeEnvironment(m_home);
     m_env.insert(s("TZ"), s("Europe/Berlin")); // local times in the CLI are Berlin times
-    m_env.remove(s("QT_LOGGING_RULES"));
 
-    m_server = std::make_unique<sandbox::SandboxServer>();
-    QVERIFY(m_server->listen());
-    const sandbox::Persona ownerPersona = *m_server->persona(s("owner"));
-    Result r = run({s("profile"), s("add"), s("--name"), s("Owner"), s("--url"),
-                    m_server->baseUrl().toString(), s("--email"), ownerPersona.email},
-                   ownerPersona.apiKey.toUtf8());
-    QVERIFY2(r.code == 0, r.err.constData());
-    r = run({s("sync"), s("--profile"), s("Owner")});
-    QVERIFY2(r.code == 0, r.err.constData());
+    pktest::startSandboxWithOwnerProfile(QStringLiteral(PK_CLI_PATH), m_env, &m_server);
 }
 
 void TestCliKeys::cleanupTestCase()
 {
-    const Result r = run({s("profile"), s("remove"), s("Owner")});
-    QVERIFY2(r.code == 0, r.err.constData());
+    pktest::removeOwnerProfile(QStringLiteral(PK_CLI_PATH), m_env);
 }
 
 Result TestCliKeys::run(const QStringList &args, const QByteArray &input)
 {
-    QProcess process;
-    process.setProcessEnvironment(m_env);
-    process.start(QStringLiteral(PK_CLI_PATH), args);
-    Result r;
-    if (!process.waitForStarted(kTimeoutMs))
-        return r;
-    process.write(input);
-    process.closeWriteChannel();
-    // Spin this process's event loop while waiting: the SandboxServer lives here.
-    if (!QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, kTimeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-    }
-    r.code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = process.readAllStandardOutput();
-    r.err = process.readAllStandardError();
-    return r;
+    return pktest::runProcess(QStringLiteral(PK_CLI_PATH), args, input, m_env, kTimeoutMs);
 }
 
 Result TestCliKeys::owner(QStringList args)

@@ -4,6 +4,7 @@
 // sync and bulk revoke, shortcuts, menus and tab order. Runs with TZ=Europe/Berlin (tests/gui/CMakeLists.txt)
 // so local time differs from UTC.
 
+#include "guitestsupport.h"
 #include "ui/actioncontroller.h"
 #include "ui/appcontroller.h"
 #include "ui/detailspane.h"
@@ -49,35 +50,17 @@ using namespace pk::ui;
 
 namespace {
 
-constexpr int kReadyTimeoutMs = 60000;
+using pktest::startSandbox;
 
+/// pktest::resetAppState() and the default preferences: the clipboard cleared after 30 s, expiry warnings
+/// 7 days ahead.
 void resetAppState()
 {
+    pktest::resetAppState();
     ProfileStore store;
-    for (const Profile &p : store.profiles())
-        store.remove(p.id);
     store.setClipboardClearDelaySeconds(30);
     store.setExpiryWarningDays(7);
     store.sync();
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-}
-
-/// Starts the app on a private sandbox as `persona` and waits for the first sync.
-std::unique_ptr<AppController> startSandbox(const QString &persona, bool *ok)
-{
-    StartOptions options;
-    options.sandbox = true;
-    options.persona = persona;
-    auto app = std::make_unique<AppController>(options);
-    QSignalSpy ready(app.get(), &AppController::ready);
-    QSignalSpy failed(app.get(), &AppController::failed);
-    app->start();
-    const bool answered =
-        QTest::qWaitFor([&] { return !ready.isEmpty() || !failed.isEmpty(); }, kReadyTimeoutMs);
-    *ok = answered && !ready.isEmpty() && ready.first().first().toBool();
-    if (!failed.isEmpty())
-        qWarning() << "start failed:" << failed.first().first().toString();
-    return app;
 }
 
 QTableView *keysTable(const MainWindow *window)
@@ -160,10 +143,7 @@ private slots:
 
 void TestDesktop::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("Portkey"));
-    QCoreApplication::setApplicationName(QStringLiteral("Portkey Key Manager"));
-    QVERIFY2(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"),
-             "needs a D-Bus session with an unlocked gnome-keyring (run through the project's test command)");
+    pktest::initAppTestCase();
 }
 
 void TestDesktop::init()

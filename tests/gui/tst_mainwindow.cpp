@@ -2,6 +2,7 @@
 // SQLCipher cache and the real keyring of the test command's D-Bus session (issue 2 "Tests", issue 5
 // "A GUI test per persona").
 
+#include "guitestsupport.h"
 #include "ui/actioncontroller.h"
 #include "ui/appcontroller.h"
 #include "ui/connectdialog.h"
@@ -47,31 +48,20 @@ using namespace pk::ui;
 
 namespace {
 
-constexpr int kReadyTimeoutMs = 60000;
+using pktest::resetAppState;
+using pktest::startApp;
 
-/// Forgets every stored profile and cache from earlier runs, so each test starts like a first run.
-void resetAppState()
+/// The last workspace service key of `session`'s snapshot that is active and not in a rotation's transition
+/// period; an empty key when there is none.
+ApiKey lastSettledServiceKey(const Session &session)
 {
-    ProfileStore store;
-    for (const Profile &p : store.profiles())
-        store.remove(p.id);
-    store.sync();
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-}
-
-/// Starts the app with `options` and waits for the first sync; `*ok` tells whether it succeeded.
-std::unique_ptr<AppController> startApp(const StartOptions &options, bool *ok)
-{
-    auto app = std::make_unique<AppController>(options);
-    QSignalSpy ready(app.get(), &AppController::ready);
-    QSignalSpy failed(app.get(), &AppController::failed);
-    app->start();
-    const bool answered =
-        QTest::qWaitFor([&] { return !ready.isEmpty() || !failed.isEmpty(); }, kReadyTimeoutMs);
-    *ok = answered && !ready.isEmpty() && ready.first().first().toBool();
-    if (!failed.isEmpty())
-        qWarning() << "start failed:" << failed.first().first().toString();
-    return app;
+    ApiKey target;
+    for (const ApiKey &key : session.snapshot().keys) {
+        if (key.keyType() == KeyType::WorkspaceService && key.keyStatus() == KeyStatus::Active &&
+            !key.inTransition(QDateTime::currentDateTimeUtc()))
+            target = key;
+    }
+    return target;
 }
 
 QString labelText(const QWidget *root, const char *name)
@@ -125,10 +115,7 @@ private slots:
 
 void TestMainWindow::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("Portkey"));
-    QCoreApplication::setApplicationName(QStringLiteral("Portkey Key Manager"));
-    QVERIFY2(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"),
-             "needs a D-Bus session with an unlocked gnome-keyring (run through the project's test command)");
+    pktest::initAppTestCase();
 }
 
 void TestMainWindow::init()
@@ -498,18 +485,11 @@ void TestMainWindow::rejectedKeyShowsBanner()
 
 void TestMainWindow::editAndRotate()
 {
-    StartOptions options;
-    options.sandbox = true;
     bool ok = false;
-    std::unique_ptr<AppController> app = startApp(options, &ok);
+    std::unique_ptr<AppController> app = pktest::startSandbox({}, &ok);
     QVERIFY(ok);
     MainWindow *window = app->mainWindow();
-    ApiKey target;
-    for (const ApiKey &key : app->session()->snapshot().keys) {
-        if (key.keyType() == KeyType::WorkspaceService && key.keyStatus() == KeyStatus::Active &&
-            !key.inTransition(QDateTime::currentDateTimeUtc()))
-            target = key;
-    }
+    const ApiKey target = lastSettledServiceKey(*app->session());
     QVERIFY(!target.id.isEmpty());
     QVERIFY(window->selectKey(target.id));
 
@@ -551,18 +531,11 @@ void TestMainWindow::editAndRotate()
 
 void TestMainWindow::serverTextIsPlainText()
 {
-    StartOptions options;
-    options.sandbox = true;
     bool ok = false;
-    std::unique_ptr<AppController> app = startApp(options, &ok);
+    std::unique_ptr<AppController> app = pktest::startSandbox({}, &ok);
     QVERIFY(ok);
     MainWindow *window = app->mainWindow();
-    ApiKey target;
-    for (const ApiKey &key : app->session()->snapshot().keys) {
-        if (key.keyType() == KeyType::WorkspaceService && key.keyStatus() == KeyStatus::Active &&
-            !key.inTransition(QDateTime::currentDateTimeUtc()))
-            target = key;
-    }
+    const ApiKey target = lastSettledServiceKey(*app->session());
     QVERIFY(!target.id.isEmpty());
     QVERIFY(window->selectKey(target.id));
 

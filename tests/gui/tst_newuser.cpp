@@ -8,6 +8,7 @@
 // - messages in the new-key, secret and connect dialogs clear when fixed and are never cut off;
 // - `--help` and `--version` work without any display.
 
+#include "guitestsupport.h"
 #include "ui/actioncontroller.h"
 #include "ui/appcontroller.h"
 #include "ui/connectdialog.h"
@@ -53,17 +54,10 @@ using namespace pk::ui;
 
 namespace {
 
-constexpr int kReadyTimeoutMs = 60000;
+using pktest::resetAppState;
+using pktest::startSandbox;
 
-/// Forgets every stored profile and cache from earlier runs, so each test starts like a first run.
-void resetAppState()
-{
-    ProfileStore store;
-    for (const Profile &p : store.profiles())
-        store.remove(p.id);
-    store.sync();
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-}
+constexpr int kReadyTimeoutMs = pktest::kAppReadyTimeoutMs;
 
 /// The visible first-run dialog, or nullptr.
 ConnectDialog *visibleConnectDialog()
@@ -184,24 +178,6 @@ QStringList clippedWidgets(QWidget *dialog)
     return clipped;
 }
 
-/// Starts the app on a private sandbox as `persona` and waits for the first sync.
-std::unique_ptr<AppController> startSandbox(const QString &persona, bool *ok)
-{
-    StartOptions options;
-    options.sandbox = true;
-    options.persona = persona;
-    auto app = std::make_unique<AppController>(options);
-    QSignalSpy ready(app.get(), &AppController::ready);
-    QSignalSpy failed(app.get(), &AppController::failed);
-    app->start();
-    const bool answered =
-        QTest::qWaitFor([&] { return !ready.isEmpty() || !failed.isEmpty(); }, kReadyTimeoutMs);
-    *ok = answered && !ready.isEmpty() && ready.first().first().toBool();
-    if (!failed.isEmpty())
-        qWarning() << "start failed:" << failed.first().first().toString();
-    return app;
-}
-
 } // namespace
 
 class TestNewUser : public QObject
@@ -226,10 +202,7 @@ private slots:
 
 void TestNewUser::initTestCase()
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("Portkey"));
-    QCoreApplication::setApplicationName(QStringLiteral("Portkey Key Manager"));
-    QVERIFY2(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"),
-             "needs a D-Bus session with an unlocked gnome-keyring (run through the project's test command)");
+    pktest::initAppTestCase();
     QVERIFY(QApplication::quitOnLastWindowClosed()); // the default rule the app must live with
 }
 

@@ -8,6 +8,7 @@
 #include "sandbox/organisation.h"
 #include "sandbox/sandboxserver.h"
 #include "secrets/credentialstore.h"
+#include "sessionfixture.h"
 #include "storage/cachestore.h"
 #include "sync/session.h"
 
@@ -31,20 +32,6 @@ constexpr int kTimeoutMs = 15000;
 constexpr int kClientTimeoutMs = 400;
 /// How long the sandbox holds a delayed reply (ms): well past kClientTimeoutMs.
 constexpr int kDelayMs = 1500;
-
-/// Runs one keychain operation to completion on the event loop and returns its result.
-KeychainResult waitFor(const std::function<void(CredentialStore::Callback)> &op)
-{
-    std::optional<KeychainResult> out;
-    op([&out](KeychainResult r) { out = std::move(r); });
-    if (!QTest::qWaitFor([&out] { return out.has_value(); }, kTimeoutMs)) {
-        KeychainResult timedOut;
-        timedOut.error = KeychainError::Unavailable;
-        timedOut.message = QStringLiteral("the keychain did not answer in time");
-        return timedOut;
-    }
-    return std::move(*out);
-}
 
 /// Empty when `a` and `b` hold the same organisation state; otherwise names the first part that differs.
 QString snapshotDifference(const CacheSnapshot &a, const CacheSnapshot &b)
@@ -187,48 +174,21 @@ private:
     /// Builds a Fixture. Returns false (after a warning saying why) when any step fails: call it through
     /// QVERIFY(setUp(f)).
     bool setUp(Fixture &f);
-    /// Opens `profile` in `session` and waits for opened().
-    bool openAndWait(Session &session, const Profile &profile);
-    /// Starts a sync and waits for syncFinished(); returns its arguments.
-    std::pair<ApiError, SyncDiff> syncAndWait(Session &session);
     /// Closes the session and opens the cache file again in a new session: its snapshot must equal
     /// `expected`. Returns the difference (empty when equal).
     QString reopenedDifference(Fixture &f, const CacheSnapshot &expected);
 
-    CredentialStore m_credentials;
-    QStringList m_profileIds;
+    pktest::ProfileKeychain m_keychain{kTimeoutMs};
 };
 
 void TestFaults::initTestCase()
 {
-    QVERIFY2(
-        !qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"),
-        "no D-Bus session bus: run the tests through the project's test command (dbus-run-session with an "
-        "unlocked gnome-keyring)");
-    m_credentials.setTimeoutMs(kTimeoutMs / 2);
-    const KeychainResult probe = waitFor([this](CredentialStore::Callback cb) {
-        m_credentials.write(QStringLiteral("tests/faults/probe"), QByteArray("probe"), std::move(cb));
-    });
-    QVERIFY2(probe.ok(), qPrintable(QString(QStringLiteral("keychain unusable: ") + probe.message)));
-    waitFor([this](CredentialStore::Callback cb) {
-        m_credentials.remove(QStringLiteral("tests/faults/probe"), std::move(cb));
-    });
+    m_keychain.verifyUsable(QStringLiteral("tests/faults/probe"));
 }
 
 void TestFaults::cleanupTestCase()
 {
-    for (const QString &id : std::as_const(m_profileIds)) {
-        waitFor([&](CredentialStore::Callback cb) {
-            m_credentials.remove(CredentialStore::apiKeyEntry(id), std::move(cb));
-        });
-        waitFor([&](CredentialStore::Callback cb) {
-            m_credentials.remove(CredentialStore::cacheKeyEntry(id), std::move(cb));
-        });
-        const QString path = CacheStore::defaultPath(id);
-        const QDir dir = QFileInfo(path).dir();
-        for (const QString &f : dir.entryList({QFileInfo(path).fileName() + QLatin1Char('*')}, QDir::Files))
-            QFile::remove(dir.filePath(f));
-    }
+    m_keychain.removeAll();
 }
 
 bool TestFaults::setUp(Fixture &f)
@@ -243,16 +203,13 @@ bool TestFaults::setUp(Fixture &f)
     f.profile.name = QStringLiteral("faults owner");
     f.profile.baseUrl = f.server->baseUrl().toString();
     f.profile.email = owner.email;
-    m_profileIds.append(f.profile.id);
-    const KeychainResult stored = waitFor([&](CredentialStore::Callback cb) {
-        m_credentials.write(CredentialStore::apiKeyEntry(f.profile.id), owner.apiKey.toUtf8(), std::move(cb));
-    });
+    const KeychainResult stored = m_keychain.storeApiKey(f.profile.id, owner.apiKey.toUtf8());
     if (!stored.ok()) {
         qWarning("keychain write failed: %s", qPrintable(stored.message));
         return false;
     }
     f.session = std::make_unique<Session>();
-    if (!openAndWait(*f.session, f.profile))
+    if (!pktest::openAndWait(*f.session, f.profile, kTimeoutMs))
         return false;
     AdminApiClient::Options fast = f.session->client()->options();
     fast.timeoutMs = kClientTimeoutMs;
@@ -260,7 +217,7 @@ bool TestFaults::setUp(Fixture &f)
     fast.baseBackoffMs = 20;
     fast.maxRetryAfterS = 10;
     f.session->client()->setOptions(fast);
-    const ApiError first = syncAndWait(*f.session).first;
+    const ApiError first = pktest::syncAndWait(*f.session, kTimeoutMs).first;
     if (first.isError()) {
         qWarning("first sync failed: %s", qPrintable(first.userText()));
         return false;
@@ -269,33 +226,11 @@ bool TestFaults::setUp(Fixture &f)
     return f.session->snapshot().keys.size() >= 40;
 }
 
-bool TestFaults::openAndWait(Session &session, const Profile &profile)
-{
-    QSignalSpy opened(&session, &Session::opened);
-    QSignalSpy failed(&session, &Session::openFailed);
-    session.open(profile);
-    if (!QTest::qWaitFor([&] { return opened.size() + failed.size() > 0; }, kTimeoutMs))
-        qWarning("open did not finish within %d ms", kTimeoutMs);
-    if (!failed.isEmpty())
-        qWarning("open failed: %s", qPrintable(failed.first().first().toString()));
-    return !opened.isEmpty();
-}
-
-std::pair<ApiError, SyncDiff> TestFaults::syncAndWait(Session &session)
-{
-    QSignalSpy finished(&session, &Session::syncFinished);
-    if (!session.sync())
-        return {};
-    if (!finished.wait(kTimeoutMs))
-        return {};
-    return {finished.first().at(0).value<ApiError>(), finished.first().at(1).value<SyncDiff>()};
-}
-
 QString TestFaults::reopenedDifference(Fixture &f, const CacheSnapshot &expected)
 {
     f.session->close();
     Session reopened;
-    if (!openAndWait(reopened, f.profile))
+    if (!pktest::openAndWait(reopened, f.profile, kTimeoutMs))
         return QStringLiteral("the cache did not open again");
     return snapshotDifference(reopened.snapshot(), expected);
 }
@@ -323,7 +258,7 @@ void TestFaults::syncRetriesServerErrorOnce()
     error.status = status;
     f.server->injectFault(error);
 
-    const auto [syncError, diff] = syncAndWait(*f.session);
+    const auto [syncError, diff] = pktest::syncAndWait(*f.session, kTimeoutMs);
     QVERIFY2(!syncError.isError(), qPrintable(syncError.userText()));
     QVERIFY(diff.isEmpty());
     QCOMPARE(f.session->snapshot().keys, before.keys);
@@ -354,7 +289,7 @@ void TestFaults::syncGivesUpAfterRepeatedServerErrors()
     error.times = 0;
     f.server->injectFault(error);
 
-    const auto [syncError, diff] = syncAndWait(*f.session);
+    const auto [syncError, diff] = pktest::syncAndWait(*f.session, kTimeoutMs);
     QCOMPARE(syncError.kind, ApiError::Kind::Http);
     QCOMPARE(syncError.httpStatus, 503);
     const QString text = syncError.userText();
@@ -392,7 +327,7 @@ void TestFaults::syncWaitsForRetryAfter()
 
     QElapsedTimer timer;
     timer.start();
-    const auto [syncError, diff] = syncAndWait(*f.session);
+    const auto [syncError, diff] = pktest::syncAndWait(*f.session, kTimeoutMs);
     const qint64 waitedMs = timer.elapsed();
     QVERIFY2(!syncError.isError(), qPrintable(syncError.userText()));
     QVERIFY(diff.isEmpty());
@@ -418,7 +353,7 @@ void TestFaults::syncReportsHugeRetryAfterWithoutWaiting()
 
     QElapsedTimer timer;
     timer.start();
-    const auto [syncError, diff] = syncAndWait(*f.session);
+    const auto [syncError, diff] = pktest::syncAndWait(*f.session, kTimeoutMs);
     const qint64 elapsedMs = timer.elapsed();
     QCOMPARE(syncError.kind, ApiError::Kind::Http);
     QCOMPARE(syncError.httpStatus, 429);
@@ -453,7 +388,7 @@ void TestFaults::syncUnreadableListKeepsCache()
     f.server->injectFault(broken);
     QSignalSpy snapshotChanged(f.session.get(), &Session::snapshotChanged);
 
-    const auto [syncError, diff] = syncAndWait(*f.session);
+    const auto [syncError, diff] = pktest::syncAndWait(*f.session, kTimeoutMs);
     QCOMPARE(syncError.kind, ApiError::Kind::Parse);
     const QString text = syncError.userText();
     QVERIFY2(text.contains(QStringLiteral("cannot read")), qPrintable(text));
@@ -481,7 +416,7 @@ void TestFaults::syncKeepsUnknownFields()
                    .toInt() == 3;
     };
 
-    const auto [syncError, diff] = syncAndWait(*f.session);
+    const auto [syncError, diff] = pktest::syncAndWait(*f.session, kTimeoutMs);
     QVERIFY2(!syncError.isError(), qPrintable(syncError.userText()));
     // Every key and workspace changed by gaining the field, and every one keeps it; so does every user.
     QCOMPARE(diff.changedKeyIds.size(), f.session->snapshot().keys.size());
@@ -510,7 +445,7 @@ void TestFaults::syncTimeoutKeepsCache()
 
     QElapsedTimer timer;
     timer.start();
-    const auto [syncError, diff] = syncAndWait(*f.session);
+    const auto [syncError, diff] = pktest::syncAndWait(*f.session, kTimeoutMs);
     const qint64 elapsedMs = timer.elapsed();
     QCOMPARE(syncError.kind, ApiError::Kind::Timeout);
     const QString text = syncError.userText();
@@ -535,7 +470,7 @@ void TestFaults::syncUnauthorizedDeletesNothing()
     f.server->injectFault(rejected);
     QSignalSpy credentialRejected(f.session.get(), &Session::credentialRejected);
 
-    const auto [syncError, diff] = syncAndWait(*f.session);
+    const auto [syncError, diff] = pktest::syncAndWait(*f.session, kTimeoutMs);
     QVERIFY(syncError.isUnauthorized());
     QCOMPARE(syncError.code, QStringLiteral("AB05"));
     QVERIFY(!credentialRejected.isEmpty());
@@ -561,7 +496,7 @@ void TestFaults::syncForbiddenUsersIsInformation()
     forbidden.code = QStringLiteral("AB03");
     f.server->injectFault(forbidden);
 
-    const auto [syncError, diff] = syncAndWait(*f.session);
+    const auto [syncError, diff] = pktest::syncAndWait(*f.session, kTimeoutMs);
     QVERIFY2(!syncError.isError(), qPrintable(syncError.userText()));
     QVERIFY(diff.usersForbidden);
     QCOMPARE(diff.userCount, 0);
@@ -578,7 +513,7 @@ void TestFaults::syncConnectionRefusedKeepsOfflineSnapshot()
     const CacheSnapshot before = f.session->snapshot();
     f.server.reset(); // the server stops: its port refuses connections
 
-    const auto [syncError, diff] = syncAndWait(*f.session);
+    const auto [syncError, diff] = pktest::syncAndWait(*f.session, kTimeoutMs);
     QCOMPARE(syncError.kind, ApiError::Kind::Network);
     const QString text = syncError.userText();
     QVERIFY2(text.contains(QStringLiteral("Could not reach the Portkey server")), qPrintable(text));
@@ -754,7 +689,7 @@ void TestFaults::createLostReplyAndFailedRelistIsUnknown()
 
     // Once the server answers again, a sync shows the key: one key, not two.
     f.server->clearFaults();
-    const auto [syncError, diff] = syncAndWait(*f.session);
+    const auto [syncError, diff] = pktest::syncAndWait(*f.session, kTimeoutMs);
     QVERIFY2(!syncError.isError(), qPrintable(syncError.userText()));
     QCOMPARE(diff.addedKeyIds.size(), 1);
     QCOMPARE(findKey(f.session->snapshot().keys, diff.addedKeyIds.first())->name, name);
@@ -994,19 +929,20 @@ void TestFaults::rotateOwnKeyLostReplyKeepsOldSecret()
              qPrintable(result->message));
 
     // The keychain still holds the old secret, which works for the transition period.
-    const KeychainResult stored = waitFor([&](CredentialStore::Callback cb) {
-        m_credentials.read(CredentialStore::apiKeyEntry(f.profile.id), std::move(cb));
+    const KeychainResult stored = m_keychain.waitFor([&](CredentialStore::Callback cb) {
+        m_keychain.credentials().read(CredentialStore::apiKeyEntry(f.profile.id), std::move(cb));
     });
     QVERIFY(stored.ok());
     QVERIFY(stored.secret.view() == f.server->persona(QStringLiteral("owner"))->apiKey.toUtf8());
-    QVERIFY2(!syncAndWait(*f.session).first.isError(), "the old secret stopped working too early");
+    QVERIFY2(!pktest::syncAndWait(*f.session, kTimeoutMs).first.isError(),
+             "the old secret stopped working too early");
     QVERIFY(findKey(f.session->snapshot().keys, own));
 
     // After the transition period it is refused, and the app says so without deleting anything.
     const CacheSnapshot before = f.session->snapshot();
     f.server->setNow(QDateTime::currentDateTimeUtc().addSecs(3 * 3600));
     QSignalSpy credentialRejected(f.session.get(), &Session::credentialRejected);
-    const ApiError late = syncAndWait(*f.session).first;
+    const ApiError late = pktest::syncAndWait(*f.session, kTimeoutMs).first;
     QVERIFY(late.isUnauthorized());
     QVERIFY(!credentialRejected.isEmpty());
     QCOMPARE(f.session->snapshot().keys, before.keys);
@@ -1084,8 +1020,8 @@ void TestFaults::closingDropsPendingWrite()
 
     // The next session sees the key after a sync: once.
     Session reopened;
-    QVERIFY(openAndWait(reopened, f.profile));
-    const auto [syncError, diff] = syncAndWait(reopened);
+    QVERIFY(pktest::openAndWait(reopened, f.profile, kTimeoutMs));
+    const auto [syncError, diff] = pktest::syncAndWait(reopened, kTimeoutMs);
     QVERIFY2(!syncError.isError(), qPrintable(syncError.userText()));
     QCOMPARE(diff.addedKeyIds.size(), 1);
     QCOMPARE(findKey(reopened.snapshot().keys, diff.addedKeyIds.first())->name, name);

@@ -4,6 +4,7 @@
 #include "portkey/adminapiclient.h"
 #include "sandbox/sandboxserver.h"
 #include "secrets/credentialstore.h"
+#include "sessionfixture.h"
 #include "storage/cachestore.h"
 #include "sync/sandboxlauncher.h"
 #include "sync/session.h"
@@ -22,20 +23,6 @@ using namespace pk;
 namespace {
 
 constexpr int kTimeoutMs = 20000;
-
-/// Runs one keychain operation to completion on the event loop and returns its result.
-KeychainResult waitFor(const std::function<void(CredentialStore::Callback)> &op)
-{
-    std::optional<KeychainResult> out;
-    op([&out](KeychainResult r) { out = std::move(r); });
-    if (!QTest::qWaitFor([&out] { return out.has_value(); }, kTimeoutMs)) {
-        KeychainResult timedOut;
-        timedOut.error = KeychainError::Unavailable;
-        timedOut.message = QStringLiteral("the keychain did not answer in time");
-        return timedOut;
-    }
-    return std::move(*out);
-}
 
 } // namespace
 
@@ -66,45 +53,18 @@ private:
     /// A fresh profile for `persona` on `server` with the persona's key in the keychain (or `key` when set).
     Profile makeProfile(const sandbox::SandboxServer &server, const QString &persona,
                         const QByteArray &key = {});
-    /// Opens `profile` in `session` and waits for opened().
-    bool openAndWait(Session &session, const Profile &profile);
-    /// Starts a sync and waits for syncFinished(); returns its arguments.
-    std::pair<ApiError, SyncDiff> syncAndWait(Session &session);
 
-    CredentialStore m_credentials;
-    QStringList m_profileIds;
+    pktest::ProfileKeychain m_keychain{kTimeoutMs};
 };
 
 void TestSync::initTestCase()
 {
-    QVERIFY2(
-        !qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"),
-        "no D-Bus session bus: run the tests through the project's test command (dbus-run-session with an "
-        "unlocked gnome-keyring)");
-    m_credentials.setTimeoutMs(kTimeoutMs / 2);
-    const KeychainResult probe = waitFor([this](CredentialStore::Callback cb) {
-        m_credentials.write(QStringLiteral("tests/sync/probe"), QByteArray("probe"), std::move(cb));
-    });
-    QVERIFY2(probe.ok(), qPrintable(QStringLiteral("keychain unusable: ") + probe.message));
-    waitFor([this](CredentialStore::Callback cb) {
-        m_credentials.remove(QStringLiteral("tests/sync/probe"), std::move(cb));
-    });
+    m_keychain.verifyUsable(QStringLiteral("tests/sync/probe"));
 }
 
 void TestSync::cleanupTestCase()
 {
-    for (const QString &id : std::as_const(m_profileIds)) {
-        waitFor([&](CredentialStore::Callback cb) {
-            m_credentials.remove(CredentialStore::apiKeyEntry(id), std::move(cb));
-        });
-        waitFor([&](CredentialStore::Callback cb) {
-            m_credentials.remove(CredentialStore::cacheKeyEntry(id), std::move(cb));
-        });
-        const QString path = CacheStore::defaultPath(id);
-        const QDir dir = QFileInfo(path).dir();
-        for (const QString &f : dir.entryList({QFileInfo(path).fileName() + QLatin1Char('*')}, QDir::Files))
-            QFile::remove(dir.filePath(f));
-    }
+    m_keychain.removeAll();
 }
 
 Profile TestSync::makeProfile(const sandbox::SandboxServer &server, const QString &persona,
@@ -118,35 +78,10 @@ Profile TestSync::makeProfile(const sandbox::SandboxServer &server, const QStrin
     if (who)
         p.email = who->email;
     const QByteArray secret = key.isEmpty() && who ? who->apiKey.toUtf8() : key;
-    const KeychainResult r = waitFor([&](CredentialStore::Callback cb) {
-        m_credentials.write(CredentialStore::apiKeyEntry(p.id), secret, std::move(cb));
-    });
+    const KeychainResult r = m_keychain.storeApiKey(p.id, secret);
     if (!r.ok())
         qWarning("keychain write failed: %s", qPrintable(r.message));
-    m_profileIds.append(p.id);
     return p;
-}
-
-bool TestSync::openAndWait(Session &session, const Profile &profile)
-{
-    QSignalSpy opened(&session, &Session::opened);
-    QSignalSpy failed(&session, &Session::openFailed);
-    session.open(profile);
-    if (!QTest::qWaitFor([&] { return opened.size() + failed.size() > 0; }, kTimeoutMs))
-        qWarning("open did not finish within %d ms", kTimeoutMs);
-    if (!failed.isEmpty())
-        qWarning("open failed: %s", qPrintable(failed.first().first().toString()));
-    return !opened.isEmpty();
-}
-
-std::pair<ApiError, SyncDiff> TestSync::syncAndWait(Session &session)
-{
-    QSignalSpy finished(&session, &Session::syncFinished);
-    if (!session.sync())
-        return {};
-    if (!finished.wait(kTimeoutMs))
-        return {};
-    return {finished.first().at(0).value<ApiError>(), finished.first().at(1).value<SyncDiff>()};
 }
 
 void TestSync::fullSyncAndDiff()
@@ -155,14 +90,14 @@ void TestSync::fullSyncAndDiff()
     QVERIFY(server.listen());
     const Profile profile = makeProfile(server, QStringLiteral("owner"));
     Session session;
-    QVERIFY(openAndWait(session, profile));
+    QVERIFY(pktest::openAndWait(session, profile, kTimeoutMs));
     QCOMPARE(session.state(), Session::State::Open);
     QVERIFY(!session.lastSyncedAtUtc().isValid());
     QVERIFY(session.snapshot().keys.isEmpty());
 
     QSignalSpy progress(&session, &Session::syncProgress);
     QSignalSpy principalChanged(&session, &Session::principalChanged);
-    auto [error, diff] = syncAndWait(session);
+    auto [error, diff] = pktest::syncAndWait(session, kTimeoutMs);
     QVERIFY2(!error.isError(), qPrintable(error.message));
     QVERIFY(!progress.isEmpty());
     QCOMPARE(progress.last().at(1).toInt(), progress.last().at(2).toInt()); // done == total at the end
@@ -184,7 +119,7 @@ void TestSync::fullSyncAndDiff()
     QCOMPARE(session.principal().orgRole, std::optional<QString>(QStringLiteral("owner")));
 
     // Nothing changed on the server: an empty diff.
-    std::tie(error, diff) = syncAndWait(session);
+    std::tie(error, diff) = pktest::syncAndWait(session, kTimeoutMs);
     QVERIFY(!error.isError());
     QVERIFY2(diff.isEmpty(), qPrintable(diff.summary()));
     QVERIFY(!diff.principalChanged);
@@ -207,7 +142,7 @@ void TestSync::fullSyncAndDiff()
     QTRY_VERIFY_WITH_TIMEOUT(deleted.has_value(), kTimeoutMs);
     QVERIFY(deleted->ok());
 
-    std::tie(error, diff) = syncAndWait(session);
+    std::tie(error, diff) = pktest::syncAndWait(session, kTimeoutMs);
     QVERIFY(!error.isError());
     QCOMPARE(diff.addedKeyIds, QStringList{created->value.id});
     QCOMPARE(diff.removedKeyIds, QStringList{gone});
@@ -219,8 +154,8 @@ void TestSync::forbiddenListsAreInformation()
     sandbox::SandboxServer server;
     QVERIFY(server.listen());
     Session session;
-    QVERIFY(openAndWait(session, makeProfile(server, QStringLiteral("member"))));
-    auto [error, diff] = syncAndWait(session);
+    QVERIFY(pktest::openAndWait(session, makeProfile(server, QStringLiteral("member")), kTimeoutMs));
+    auto [error, diff] = pktest::syncAndWait(session, kTimeoutMs);
     QVERIFY2(!error.isError(), qPrintable(error.message));
     QVERIFY(diff.usersForbidden); // a workspace user key may not list organisation users
     QVERIFY(session.snapshot().users.isEmpty());
@@ -234,8 +169,8 @@ void TestSync::failedSyncLeavesCacheIntact()
     QVERIFY(server.listen());
     const Profile profile = makeProfile(server, QStringLiteral("owner"));
     Session session;
-    QVERIFY(openAndWait(session, profile));
-    QVERIFY(!syncAndWait(session).first.isError());
+    QVERIFY(pktest::openAndWait(session, profile, kTimeoutMs));
+    QVERIFY(!pktest::syncAndWait(session, kTimeoutMs).first.isError());
     const CacheSnapshot before = session.snapshot();
 
     // The key list fails after workspaces, users and members were fetched.
@@ -247,7 +182,7 @@ void TestSync::failedSyncLeavesCacheIntact()
     fault.times = 0;
     server.injectFault(fault);
     QSignalSpy snapshotChanged(&session, &Session::snapshotChanged);
-    const auto [error, diff] = syncAndWait(session);
+    const auto [error, diff] = pktest::syncAndWait(session, kTimeoutMs);
     QCOMPARE(error.kind, ApiError::Kind::Http);
     QCOMPARE(error.httpStatus, 400);
     QVERIFY(diff.isEmpty());
@@ -258,7 +193,7 @@ void TestSync::failedSyncLeavesCacheIntact()
     session.close();
     server.clearFaults();
     Session reopened;
-    QVERIFY(openAndWait(reopened, profile));
+    QVERIFY(pktest::openAndWait(reopened, profile, kTimeoutMs));
     QCOMPARE(reopened.snapshot().keys, before.keys);
     QCOMPARE(reopened.snapshot().workspaces, before.workspaces);
     QCOMPARE(reopened.snapshot().syncedAtUtc, before.syncedAtUtc);
@@ -271,20 +206,17 @@ void TestSync::unauthorizedMarksCredentialAndKeepsCache()
     const Profile profile = makeProfile(server, QStringLiteral("owner"));
     {
         Session session;
-        QVERIFY(openAndWait(session, profile));
-        QVERIFY(!syncAndWait(session).first.isError());
+        QVERIFY(pktest::openAndWait(session, profile, kTimeoutMs));
+        QVERIFY(!pktest::syncAndWait(session, kTimeoutMs).first.isError());
     }
     // The key is replaced by one the server does not know (as if it had been revoked).
-    QVERIFY(waitFor([&](CredentialStore::Callback cb) {
-                m_credentials.write(CredentialStore::apiKeyEntry(profile.id), QByteArray("pk-revoked-0000"),
-                                    std::move(cb));
-            }).ok());
+    QVERIFY(m_keychain.storeApiKey(profile.id, QByteArray("pk-revoked-0000")).ok());
     Session session;
-    QVERIFY(openAndWait(session, profile));
+    QVERIFY(pktest::openAndWait(session, profile, kTimeoutMs));
     const qsizetype keys = session.snapshot().keys.size();
     QVERIFY(keys >= 40);
     QSignalSpy rejected(&session, &Session::credentialRejected);
-    const auto [error, diff] = syncAndWait(session);
+    const auto [error, diff] = pktest::syncAndWait(session, kTimeoutMs);
     QVERIFY(error.isUnauthorized());
     QCOMPARE(error.code, QStringLiteral("AB05"));
     QVERIFY(!rejected.isEmpty());
@@ -297,7 +229,7 @@ void TestSync::cancelledSyncLeavesCacheIntact()
     sandbox::SandboxServer server;
     QVERIFY(server.listen());
     Session session;
-    QVERIFY(openAndWait(session, makeProfile(server, QStringLiteral("owner"))));
+    QVERIFY(pktest::openAndWait(session, makeProfile(server, QStringLiteral("owner")), kTimeoutMs));
     QSignalSpy finished(&session, &Session::syncFinished);
     QVERIFY(session.sync());
     QVERIFY(!session.sync()); // one at a time
@@ -320,8 +252,8 @@ void TestSync::opensOfflineFromCache()
         QVERIFY(server.listen());
         profile = makeProfile(server, QStringLiteral("owner"));
         Session session;
-        QVERIFY(openAndWait(session, profile));
-        QVERIFY(!syncAndWait(session).first.isError());
+        QVERIFY(pktest::openAndWait(session, profile, kTimeoutMs));
+        QVERIFY(!pktest::syncAndWait(session, kTimeoutMs).first.isError());
         before = session.snapshot();
     }
     // The server is gone. Port 1 on the loopback interface refuses every connection (the old port could be
@@ -329,7 +261,7 @@ void TestSync::opensOfflineFromCache()
     profile.baseUrl = QStringLiteral("http://127.0.0.1:1/v1");
 
     Session session;
-    QVERIFY(openAndWait(session, profile));
+    QVERIFY(pktest::openAndWait(session, profile, kTimeoutMs));
     QCOMPARE(session.snapshot().keys, before.keys);
     QCOMPARE(session.snapshot().users, before.users);
     QCOMPARE(session.lastSyncedAtUtc(), before.syncedAtUtc);
@@ -338,7 +270,7 @@ void TestSync::opensOfflineFromCache()
     AdminApiClient::Options fast = session.client()->options();
     fast.maxGetAttempts = 1;
     session.client()->setOptions(fast);
-    const auto [error, diff] = syncAndWait(session);
+    const auto [error, diff] = pktest::syncAndWait(session, kTimeoutMs);
     QCOMPARE(error.kind, ApiError::Kind::Network);
     QCOMPARE(session.snapshot().keys, before.keys);
     QCOMPARE(session.lastSyncedAtUtc(), before.syncedAtUtc);
@@ -350,8 +282,8 @@ void TestSync::createReturnsSecretOnceAndCachesMaskedKey()
     QVERIFY(server.listen());
     const Profile profile = makeProfile(server, QStringLiteral("owner"));
     Session session;
-    QVERIFY(openAndWait(session, profile));
-    QVERIFY(!syncAndWait(session).first.isError());
+    QVERIFY(pktest::openAndWait(session, profile, kTimeoutMs));
+    QVERIFY(!pktest::syncAndWait(session, kTimeoutMs).first.isError());
 
     ApiKeyDraft draft;
     draft.name = QStringLiteral("Übersetzer – prod");
@@ -376,7 +308,7 @@ void TestSync::createReturnsSecretOnceAndCachesMaskedKey()
     const QString secret = QString::fromUtf8(result->secret.secret);
     session.close();
     Session reopened;
-    QVERIFY(openAndWait(reopened, profile));
+    QVERIFY(pktest::openAndWait(reopened, profile, kTimeoutMs));
     bool found = false;
     for (const ApiKey &k : reopened.snapshot().keys) {
         found = found || k.id == result->keyId;
@@ -395,8 +327,8 @@ void TestSync::revokeRemovesOnlyConfirmedKeys()
     sandbox::SandboxServer server;
     QVERIFY(server.listen());
     Session session;
-    QVERIFY(openAndWait(session, makeProfile(server, QStringLiteral("owner"))));
-    QVERIFY(!syncAndWait(session).first.isError());
+    QVERIFY(pktest::openAndWait(session, makeProfile(server, QStringLiteral("owner")), kTimeoutMs));
+    QVERIFY(!pktest::syncAndWait(session, kTimeoutMs).first.isError());
 
     const QString victim =
         std::find_if(session.snapshot().keys.cbegin(), session.snapshot().keys.cend(), [](const ApiKey &k) {
@@ -414,7 +346,7 @@ void TestSync::revokeRemovesOnlyConfirmedKeys()
         QVERIFY(k.id != victim);
 
     // The server agrees.
-    const auto [error, diff] = syncAndWait(session);
+    const auto [error, diff] = pktest::syncAndWait(session, kTimeoutMs);
     QVERIFY(!error.isError());
     QVERIFY(diff.isEmpty());
 }
@@ -425,8 +357,8 @@ void TestSync::updateStoresWhatTheServerConfirms()
     QVERIFY(server.listen());
     const Profile profile = makeProfile(server, QStringLiteral("owner"));
     Session session;
-    QVERIFY(openAndWait(session, profile));
-    QVERIFY(!syncAndWait(session).first.isError());
+    QVERIFY(pktest::openAndWait(session, profile, kTimeoutMs));
+    QVERIFY(!pktest::syncAndWait(session, kTimeoutMs).first.isError());
     const ApiKey before =
         *std::find_if(session.snapshot().keys.cbegin(), session.snapshot().keys.cend(),
                       [](const ApiKey &k) { return k.keyType() == KeyType::WorkspaceService; });
@@ -450,7 +382,7 @@ void TestSync::updateStoresWhatTheServerConfirms()
     QVERIFY(!result->message.isEmpty());
     session.close();
     Session reopened;
-    QVERIFY(openAndWait(reopened, profile));
+    QVERIFY(pktest::openAndWait(reopened, profile, kTimeoutMs));
     const auto stored = std::find_if(reopened.snapshot().keys.cbegin(), reopened.snapshot().keys.cend(),
                                      [&](const ApiKey &k) { return k.id == before.id; });
     QCOMPARE(stored->name, QStringLiteral("Renamed – ok"));
@@ -462,8 +394,8 @@ void TestSync::lostCreateReplyIsReported()
     sandbox::SandboxServer server;
     QVERIFY(server.listen());
     Session session;
-    QVERIFY(openAndWait(session, makeProfile(server, QStringLiteral("owner"))));
-    QVERIFY(!syncAndWait(session).first.isError());
+    QVERIFY(pktest::openAndWait(session, makeProfile(server, QStringLiteral("owner")), kTimeoutMs));
+    QVERIFY(!pktest::syncAndWait(session, kTimeoutMs).first.isError());
 
     sandbox::Fault fault;
     fault.method = QStringLiteral("POST");
@@ -515,8 +447,8 @@ void TestSync::rotatingOwnKeyUpdatesKeychainFirst()
     QVERIFY(server.listen());
     const Profile profile = makeProfile(server, QStringLiteral("admin"));
     Session session;
-    QVERIFY(openAndWait(session, profile));
-    QVERIFY(!syncAndWait(session).first.isError());
+    QVERIFY(pktest::openAndWait(session, profile, kTimeoutMs));
+    QVERIFY(!pktest::syncAndWait(session, kTimeoutMs).first.isError());
     const QString own = session.principal().keyId;
     QVERIFY2(!own.isEmpty(), "the connection key was not identified");
 
@@ -527,15 +459,15 @@ void TestSync::rotatingOwnKeyUpdatesKeychainFirst()
     QVERIFY(!result->secret.secret.isEmpty());
 
     // When the caller hears of it, the keychain already holds the new secret.
-    const KeychainResult stored = waitFor([&](CredentialStore::Callback cb) {
-        m_credentials.read(CredentialStore::apiKeyEntry(profile.id), std::move(cb));
+    const KeychainResult stored = m_keychain.waitFor([&](CredentialStore::Callback cb) {
+        m_keychain.credentials().read(CredentialStore::apiKeyEntry(profile.id), std::move(cb));
     });
     QVERIFY(stored.ok());
     QVERIFY(stored.secret.view() == result->secret.secret);
 
     // After the transition period the old secret is refused; the session already uses the new one.
     server.setNow(QDateTime::currentDateTimeUtc().addSecs(3 * 3600));
-    const auto [error, diff] = syncAndWait(session);
+    const auto [error, diff] = pktest::syncAndWait(session, kTimeoutMs);
     QVERIFY2(!error.isError(), qPrintable(error.message));
     QCOMPARE(session.principal().keyId, own);
 }
@@ -547,8 +479,8 @@ void TestSync::unreadableCacheIsRebuiltNotWiped()
     const Profile profile = makeProfile(server, QStringLiteral("owner"));
     {
         Session session;
-        QVERIFY(openAndWait(session, profile));
-        QVERIFY(!syncAndWait(session).first.isError());
+        QVERIFY(pktest::openAndWait(session, profile, kTimeoutMs));
+        QVERIFY(!pktest::syncAndWait(session, kTimeoutMs).first.isError());
     }
     const QString path = CacheStore::defaultPath(profile.id);
     {
@@ -606,13 +538,13 @@ void TestSync::sandboxLauncherUnknownPersona()
     });
     QTRY_VERIFY_WITH_TIMEOUT(error.has_value(), kTimeoutMs);
     QVERIFY2(error->isEmpty(), qPrintable(*error));
-    m_profileIds.append(profile.id);
+    m_keychain.remember(profile.id);
     QCOMPARE(profile.id, QStringLiteral("sandbox-manager"));
     QCOMPARE(profile.persona, QStringLiteral("manager"));
     QVERIFY(profile.isSandbox());
     Session session;
-    QVERIFY(openAndWait(session, profile));
-    const auto [syncError, diff] = syncAndWait(session);
+    QVERIFY(pktest::openAndWait(session, profile, kTimeoutMs));
+    const auto [syncError, diff] = pktest::syncAndWait(session, kTimeoutMs);
     QVERIFY2(!syncError.isError(), qPrintable(syncError.message));
     QCOMPARE(session.principal().keyType, KeyType::WorkspaceService);
 }
@@ -628,7 +560,7 @@ void TestSync::largeOrganisation()
     sandbox::SandboxServer server(seed);
     QVERIFY(server.listen());
     Session session;
-    QVERIFY(openAndWait(session, makeProfile(server, QStringLiteral("owner"))));
+    QVERIFY(pktest::openAndWait(session, makeProfile(server, QStringLiteral("owner")), kTimeoutMs));
     QElapsedTimer timer;
     timer.start();
     QSignalSpy finished(&session, &Session::syncFinished);
@@ -642,7 +574,7 @@ void TestSync::largeOrganisation()
 
     timer.restart();
     Session reopened;
-    QVERIFY(openAndWait(reopened, session.profile()));
+    QVERIFY(pktest::openAndWait(reopened, session.profile(), kTimeoutMs));
     const qint64 openMs = timer.elapsed();
     QCOMPARE(reopened.snapshot().keys.size(), 5000);
     QCOMPARE(reopened.snapshot().keys, session.snapshot().keys);
