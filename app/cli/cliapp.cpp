@@ -878,7 +878,9 @@ bool CliApp::confirm(const QString &question, const QString &verb, const QString
         fail(tr("refusing to %1 without confirmation. Pass --yes to %1 non-interactively").arg(verb), Usage);
         return false;
     }
-    writeTo(stderr, QString(question + QLatin1Char(' ') + tr("Type “yes” to confirm: ")).toUtf8());
+    // The question names keys and workspaces as the server gave them: no terminal control gets through.
+    writeTo(stderr,
+            QString(cli::terminalSafe(question) + QLatin1Char(' ') + tr("Type “yes” to confirm: ")).toUtf8());
     const QByteArray answer = readLine().trimmed().toLower();
     if (answer == "yes" || answer == "y")
         return true;
@@ -923,6 +925,40 @@ QString usageText(const UsageLimits &u)
     if (u.nextUsageResetAt.isValid())
         out += CliApp::tr(", next reset %1").arg(cli::formatInstant(u.nextUsageResetAt.utc()));
     return out;
+}
+
+/// True when a write's reply was lost or unreadable (ApiError kinds OutcomeUnknown, Timeout, Parse): the
+/// server may have applied it (Session::updateKey(), Session::rotateKey()), so "nothing was changed" would
+/// be wrong.
+bool replyLost(const ApiError &error)
+{
+    return error.kind == ApiError::Kind::OutcomeUnknown || error.kind == ApiError::Kind::Timeout ||
+           error.kind == ApiError::Kind::Parse;
+}
+
+/// The failure for a lost reply to `what` ("the rotation") on the key `id`: it may have been applied.
+QString mayHaveApplied(const QString &what, const QString &id)
+{
+    return CliApp::tr("the server's answer was lost, so %1 of key %2 may have been applied. Check with `keys "
+                      "show %2 --refresh` before trying again")
+        .arg(what, id);
+}
+
+/// True when a secret the server issued (create, rotate) has the shape of an API key (apiKeyProblem():
+/// visible ASCII, no control characters, no whitespace), so printing it cannot inject terminal sequences
+/// or extra lines. The secret is copied into a SecretBuffer that wipes itself.
+bool secretIsPrintable(const QByteArray &secret)
+{
+    const SecretBuffer copy(secret.constData(), secret.size());
+    return apiKeyProblem(copy).isEmpty();
+}
+
+/// The failure for a malformed secret of the key `id`: not printed; the key exists, rotate it.
+QString malformedSecret(const QString &id)
+{
+    return CliApp::tr("the server returned a malformed secret for key %1, so it is not shown. The key "
+                      "exists: run `keys rotate %1` to get a new secret, or revoke it")
+        .arg(id);
 }
 
 QString instantOr(const Timestamp &t, const QString &none)
@@ -1061,6 +1097,8 @@ void CliApp::keysCreate()
             case CreateKeyResult::Outcome::Unknown:
                 return fail(r.message);
             }
+            if (!secretIsPrintable(r.secret.secret))
+                return fail(malformedSecret(r.keyId));
             QByteArray secret = r.secret.secret;
             if (m_json) {
                 QString text = QString::fromUtf8(secret);
@@ -1076,7 +1114,9 @@ void CliApp::keysCreate()
             }
             wipe(secret);
             for (const QString &w : warnings)
-                writeTo(stderr, QString(tr("warning: ") + oneLine(w) + QLatin1Char('\n')).toUtf8());
+                writeTo(
+                    stderr,
+                    QString(tr("warning: ") + oneLine(cli::terminalSafe(w)) + QLatin1Char('\n')).toUtf8());
             finish(Ok);
         });
     });
@@ -1133,6 +1173,8 @@ void CliApp::keysUpdate()
         const QString name = key->name;
         const QStringList fields = body.keys();
         m_session->updateKey(id, body, [this, id, name, fields](const KeyWriteResult &r) {
+            if (replyLost(r.error))
+                return fail(mayHaveApplied(tr("the change"), id));
             if (r.error.isError())
                 return failWithServerError(r.error, tr("nothing was changed"));
             const QList<ApiKey> &keys = m_session->snapshot().keys;
@@ -1197,8 +1239,13 @@ void CliApp::keysRotate()
             return;
         const QString name = key->name;
         m_session->rotateKey(id, transition, [this, id, name, own](const KeyWriteResult &r) {
-            if (r.secret.secret.isEmpty())
+            if (r.secret.secret.isEmpty()) {
+                if (replyLost(r.error))
+                    return fail(mayHaveApplied(tr("the rotation"), id));
                 return failWithServerError(r.error, tr("nothing was rotated"));
+            }
+            if (!secretIsPrintable(r.secret.secret))
+                return fail(malformedSecret(id));
             QByteArray secret = r.secret.secret;
             const Timestamp until = r.secret.transitionExpiresAt;
             if (m_json) {
@@ -1217,7 +1264,9 @@ void CliApp::keysRotate()
             if (r.error.isError())
                 return fail(r.message);
             if (own)
-                writeTo(stderr, QString(tr("note: ") + oneLine(r.message) + QLatin1Char('\n')).toUtf8());
+                writeTo(stderr,
+                        QString(tr("note: ") + oneLine(cli::terminalSafe(r.message)) + QLatin1Char('\n'))
+                            .toUtf8());
             finish(Ok);
         });
     });

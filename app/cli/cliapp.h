@@ -84,12 +84,18 @@ private:
     void keysList();
     /// `keys create`: `POST /api-keys/{type}/{sub-type}` (openapi.yaml L17574) through Session::createKey();
     /// prints the secret once (`--json`: `{"id","key"}` plus `"warnings"`), least-privilege warnings on
-    /// stderr. A lost reply is never re-sent: the re-list's finding is reported and the exit code is 1.
+    /// stderr. A lost reply is never re-sent: the re-list's finding is reported and the exit code is 1. A
+    /// secret that fails apiKeyProblem() (control characters, CR/LF, whitespace, non-ASCII) is never printed
+    /// (text or JSON): the failure names the key's id and says to rotate it; exit code 1.
     void keysCreate();
-    /// `keys update ID`: `PUT /api-keys/{id}` (L35029) with cli::updateBody(); prints the key as re-read.
+    /// `keys update ID`: `PUT /api-keys/{id}` (L35029) with cli::updateBody(); prints the key as re-read. A
+    /// lost or unreadable reply (ApiError OutcomeUnknown, Timeout, Parse) fails with exit code 1 saying the
+    /// change may have been applied and to check with `keys show ID --refresh`.
     void keysUpdate();
     /// `keys rotate ID [--transition D]`: `POST /api-keys/{id}/rotate` (L18616); prints the new secret once
-    /// and until when the old one is valid (local time and UTC). Refused locally during a transition.
+    /// and until when the old one is valid (local time and UTC). Refused locally during a transition. A lost
+    /// reply fails (exit code 1) saying the rotation may have been applied (check with `keys show ID`); a
+    /// malformed secret is not printed, as for keysCreate().
     void keysRotate();
     /// `keys revoke ID...`: `DELETE /api-keys/{id}` each, confirmed by a re-list (Session::revokeKeys()).
     void keysRevoke();
@@ -103,7 +109,8 @@ private:
 
     /// The key `id` in the snapshot, or nullptr (after failing with a one-line error) when it is not there.
     const ApiKey *cachedKey(const QString &id);
-    /// Asks `question` on a terminal (stderr prompt, "yes" confirms). Without a terminal `--yes` is needed,
+    /// Asks `question` on a terminal (stderr prompt, "yes" confirms; the question passes terminalSafe(),
+    /// since it names keys and workspaces as the server returned them). Without a terminal `--yes` is needed,
     /// else it fails naming `verb` ("revoke"). Returns true when confirmed (or `--yes` was given); otherwise
     /// fails with `refusal` ("nothing was revoked") and returns false.
     bool confirm(const QString &question, const QString &verb, const QString &refusal);

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 namespace pk::cli {
 
@@ -29,6 +30,10 @@ QString quoted(const QString &option, const QString &text)
 constexpr qint64 kMinute = 60 * 1000;
 constexpr qint64 kHour = 60 * kMinute;
 constexpr qint64 kDay = 24 * kHour;
+/// The longest transition period `--transition` accepts: 365 days, in ms.
+constexpr qint64 kMaxTransitionPeriodMs = 365 * kDay;
+/// The farthest ahead `--expires` may lie, in years.
+constexpr int kMaxExpiryYears = 100;
 
 /// A whole number ≥ 0 followed by a unit; returns false when `text` is not of that form.
 bool splitAmount(const QString &text, qint64 *amount, QString *unit)
@@ -159,18 +164,23 @@ QString parseDuration(const QString &option, const QString &text, qint64 *ms)
         tr("%1: expected a duration such as 45m, 2h, 3d or 1800000ms").arg(quoted(option, text));
     if (!splitAmount(text, &amount, &unit))
         return bad;
+    qint64 factor = 0;
     if (unit == QLatin1String("ms"))
-        *ms = amount;
+        factor = 1;
     else if (unit == QLatin1String("s"))
-        *ms = amount * 1000;
+        factor = 1000;
     else if (unit == QLatin1String("m") || unit == QLatin1String("min"))
-        *ms = amount * kMinute;
+        factor = kMinute;
     else if (unit == QLatin1String("h"))
-        *ms = amount * kHour;
+        factor = kHour;
     else if (unit == QLatin1String("d"))
-        *ms = amount * kDay;
+        factor = kDay;
     else
         return bad;
+    // Checked: 12 digits of days would wrap around a 64-bit count of ms.
+    if (amount > std::numeric_limits<qint64>::max() / factor)
+        return tr("%1: the duration is too long").arg(quoted(option, text));
+    *ms = amount * factor;
     return {};
 }
 
@@ -182,6 +192,8 @@ QString parseTransition(const QString &text, qint64 *ms)
     if (*ms < kMinTransitionPeriodMs)
         return tr("%1: the transition period must be at least 30 min (ADMIN-API.md §9)")
             .arg(quoted(option, text));
+    if (*ms > kMaxTransitionPeriodMs)
+        return tr("%1: the transition period must be at most 365 days").arg(quoted(option, text));
     return {};
 }
 
@@ -258,6 +270,8 @@ QString parseExpiry(const QString &text, const QDateTime &nowUtc, QDateTime *utc
                       "span "
                       "such as 30d or 12h")
                 .arg(where);
+        if (ms > kMaxExpiryYears * 366 * kDay)
+            return tr("%1: an expiry must be at most %2 years ahead").arg(where).arg(kMaxExpiryYears);
         when = nowUtc.toUTC().addMSecs(ms);
     } else if (zoned.match(t).hasMatch()) {
         when = QDateTime::fromString(t, Qt::ISODateWithMs);
@@ -280,6 +294,8 @@ QString parseExpiry(const QString &text, const QDateTime &nowUtc, QDateTime *utc
                   "such as 30d or 12h")
             .arg(where);
     when = when.toUTC();
+    if (when > nowUtc.toUTC().addYears(kMaxExpiryYears))
+        return tr("%1: an expiry must be at most %2 years ahead").arg(where).arg(kMaxExpiryYears);
     if (when <= nowUtc)
         return tr("%1 is in the past, %2: pick a later time").arg(where, formatInstant(when));
     *utc = when;

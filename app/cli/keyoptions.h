@@ -15,12 +15,13 @@ namespace pk::cli {
 
 /// Parses a duration: a whole number followed by `ms`, `s`, `m` (minutes), `h` or `d`, e.g. `45m`, `2h`,
 /// `1800000ms`, `30d`. Returns the length in ms in `*ms` and an empty string, or an error sentence naming
-/// `option` (e.g. "--transition “x”: expected a duration such as 45m, 2h or 1800000ms").
+/// `option` (e.g. "--transition “x”: expected a duration such as 45m, 2h or 1800000ms"; "… the duration
+/// is too long" when the ms would not fit in 64 bits: the multiplication is checked, never wrapped).
 QString parseDuration(const QString &option, const QString &text, qint64 *ms);
 
 /// Parses a rotation transition period (`keys rotate --transition`, `--rotation … --transition`): a
 /// duration (parseDuration()) of at least kMinTransitionPeriodMs (30 min; openapi.yaml L35119, ADMIN-API.md
-/// §9). Returns the ms in `*ms`, or an error naming `--transition`.
+/// §9) and at most 365 days. Returns the ms in `*ms`, or an error naming `--transition`.
 QString parseTransition(const QString &text, qint64 *ms);
 
 /// Parses `--rate-limit TYPE:UNIT:VALUE`: TYPE `requests` or `tokens`, UNIT rps/rpm/rph/rpd/rpw, VALUE a
@@ -44,7 +45,8 @@ QString parsePeriod(const QString &option, const QString &text, Period *out);
 /// Parses `--expires`: an ISO 8601 date-time with `Z` or an offset; a date or date-time without a zone,
 /// read in LOCAL time (`2026-12-31`, `2026-12-31 18:00`, `2026-12-31T18:00:00`; a date alone means 00:00);
 /// or a span from `nowUtc` (`30d`, `12h`, `90m`). Returns the UTC instant in `*utc`. A time not after
-/// `nowUtc` is refused ("is in the past"), since the server rejects it (ADMIN-API.md §2 `expires_at`).
+/// `nowUtc` is refused ("is in the past"), since the server rejects it (ADMIN-API.md §2 `expires_at`); so
+/// is one more than 100 years after `nowUtc` ("at most 100 years ahead"), span or date alike.
 QString parseExpiry(const QString &text, const QDateTime &nowUtc, QDateTime *utc);
 
 /// Parses repeated `--metadata KEY=VALUE` into `defaults.metadata` (string values; a later KEY wins).
