@@ -53,8 +53,7 @@ struct Request
     Verb verb = Verb::Get;
     QString path;
     QUrlQuery query;
-    QByteArray body;
-    bool hasBody = false;
+    QByteArray body; ///< empty for a request without a body
 };
 
 QByteArray jsonBody(const QJsonObject &o)
@@ -88,10 +87,12 @@ bool neverSent(QNetworkReply::NetworkError e)
     }
 }
 
-/// A POST body that can be read only once. Qt's HTTP layer silently re-sends a request whose connection
-/// dropped before a reply arrived, POST included (QHttpNetworkConnectionChannel's reconnect attempts); for a
-/// create that could apply it twice. This device refuses to rewind once reading started, so Qt ends the
-/// reply with ContentReSendError instead, which the client reports as ApiError::OutcomeUnknown.
+/// The body of a write (POST, PUT, DELETE) that can be sent only once. Qt's HTTP layer silently re-sends a
+/// request whose connection dropped before a reply arrived, writes included (QHttpNetworkConnectionChannel's
+/// reconnect attempts); a write could then apply twice. Qt rewinds the upload device before each re-send:
+/// this device refuses to rewind once reading started, so Qt ends the reply with ContentReSendError instead,
+/// which the client reports as ApiError::OutcomeUnknown. Qt never reads an empty body, so reading cannot mark
+/// it started: an empty body refuses every rewind, and Qt rewinds only to send the request again.
 class OneShotBody : public QIODevice
 {
 public:
@@ -101,7 +102,7 @@ public:
     }
     bool isSequential() const override { return false; }
     qint64 size() const override { return m_data.size(); }
-    bool reset() override { return !m_started && QIODevice::reset(); }
+    bool reset() override { return !m_started && !m_data.isEmpty() && QIODevice::reset(); }
     bool seek(qint64 pos) override { return (!m_started || pos == this->pos()) && QIODevice::seek(pos); }
 
 protected:
@@ -156,10 +157,10 @@ struct AdminApiClient::Private
 {
     AdminApiClient *q = nullptr;
     QNetworkAccessManager *nam = nullptr;
-    /// POSTs only, each on a new connection (`Connection: close`): a POST must never be written to a
-    /// kept-alive connection the server may already have dropped, where the loss would look like an
-    /// unknown outcome although the request never arrived.
-    QNetworkAccessManager *postNam = nullptr;
+    /// Every write (POST, PUT, DELETE), each on a new connection (`Connection: close`) with a OneShotBody:
+    /// a write must never be written to a kept-alive connection the server may already have dropped, where
+    /// the loss would look like an unknown outcome although the request never arrived.
+    QNetworkAccessManager *writeNam = nullptr;
     QUrl baseUrl;
     QByteArray apiKey;
     Options options;
@@ -370,21 +371,16 @@ void AdminApiClient::Private::send(ApiCall *call)
     case Verb::Get:
         reply = nam->get(req);
         break;
-    case Verb::Post: {
+    case Verb::Post:
+    case Verb::Put:
+    case Verb::Delete: {
         auto *body = new OneShotBody(r.body);
         req.setHeader(QNetworkRequest::ContentLengthHeader, body->size());
         req.setRawHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
-        reply = postNam->post(req, body);
+        reply = writeNam->sendCustomRequest(req, verbName(r.verb), body);
         body->setParent(reply);
         break;
     }
-    case Verb::Put:
-        reply = nam->put(req, r.body);
-        break;
-    case Verb::Delete:
-        reply = r.hasBody ? nam->sendCustomRequest(req, QByteArrayLiteral("DELETE"), r.body)
-                          : nam->deleteResource(req);
-        break;
     }
     call->d->reply = reply;
     call->d->sentUrl = url;
@@ -466,7 +462,7 @@ void AdminApiClient::Private::onReply(ApiCall *call, QNetworkReply *reply)
                         .arg(status)
                         .arg(options.maxReplyBytes)
                         .arg(call->d->oversizeBytes);
-        if (verb == Verb::Post)
+        if (verb != Verb::Get)
             e.message = QString(e.message + QStringLiteral(" The write may or may not have been applied."));
         qCWarning(lcPortkey).noquote()
             << "aborted an oversized reply to" << verbName(verb) << call->d->request.path << "after"
@@ -479,7 +475,7 @@ void AdminApiClient::Private::onReply(ApiCall *call, QNetworkReply *reply)
         e.kind = verb == Verb::Post ? ApiError::Kind::OutcomeUnknown : ApiError::Kind::Timeout;
         e.message = QStringLiteral("The server did not complete its answer within %1 ms.")
                         .arg(options.totalTimeoutMs);
-        if (verb == Verb::Post)
+        if (verb != Verb::Get)
             e.message = QString(e.message + QStringLiteral(" The write may or may not have been applied."));
         qCWarning(lcPortkey).noquote() << verbName(verb) << call->d->request.path
                                        << "passed the overall deadline of" << options.totalTimeoutMs << "ms";
@@ -519,10 +515,12 @@ void AdminApiClient::Private::onReply(ApiCall *call, QNetworkReply *reply)
         e.kind = timedOut ? ApiError::Kind::Timeout : ApiError::Kind::Network;
         e.message = timedOut ? QStringLiteral("No answer within %1 ms.").arg(options.timeoutMs)
                              : wire::redact(reply->errorString(), apiKey);
-        if (verb == Verb::Post && !neverSent(netError)) {
+        // A PUT or DELETE that timed out stays Timeout; every other lost write reply is OutcomeUnknown.
+        if (verb != Verb::Get && !neverSent(netError)) {
             e.message = QString(QStringLiteral("The reply to a write was lost (") + e.message +
                                 QStringLiteral("); it may or may not have been applied."));
-            e.kind = ApiError::Kind::OutcomeUnknown;
+            if (verb == Verb::Post || !timedOut)
+                e.kind = ApiError::Kind::OutcomeUnknown;
         }
         if (!retryGet(call, e))
             finish(call, e);
@@ -638,8 +636,8 @@ AdminApiClient::AdminApiClient(QObject *parent) : QObject(parent), d(std::make_u
     d->q = this;
     d->nam = new QNetworkAccessManager(this);
     d->nam->setRedirectPolicy(QNetworkRequest::UserVerifiedRedirectPolicy);
-    d->postNam = new QNetworkAccessManager(this);
-    d->postNam->setRedirectPolicy(QNetworkRequest::UserVerifiedRedirectPolicy);
+    d->writeNam = new QNetworkAccessManager(this);
+    d->writeNam->setRedirectPolicy(QNetworkRequest::UserVerifiedRedirectPolicy);
 }
 
 AdminApiClient::~AdminApiClient()
@@ -739,10 +737,8 @@ Request write(Verb verb, const QString &path, const std::optional<QJsonObject> &
     Request r;
     r.verb = verb;
     r.path = path;
-    if (body) {
+    if (body)
         r.body = jsonBody(*body);
-        r.hasBody = true;
-    }
     return r;
 }
 

@@ -152,11 +152,16 @@ private:
 ///  - GET is retried on network errors, timeouts, 429 and 5xx with exponential backoff (baseBackoffMs ×
 ///    2^attempt, ±25 % jitter) up to maxGetAttempts, honouring `Retry-After` (seconds or HTTP date); a
 ///    `Retry-After` larger than maxRetryAfterS ends the call with that error instead of waiting.
-///  - POST is never retried, not even by Qt's HTTP layer, which re-sends a request on a new connection
-///    when the old one drops before a reply (the body device refuses to rewind). A POST whose reply is lost
-///    (dropped connection, timeout) ends with ApiError::OutcomeUnknown: re-list to see whether it was
-///    applied. Only a refused connection or unknown host (nothing sent) gives Network. PUT and DELETE are
-///    never retried automatically: the caller asks the user and calls again.
+///  - A write (POST, PUT, DELETE) is sent at most once, not even re-sent by Qt's HTTP layer, which re-sends
+///    a request on a new connection when the old one drops before a reply: every write goes on a fresh
+///    connection (`Connection: close`) with a body device that refuses to rewind; a write without a body
+///    gets an empty device (`Content-Length: 0`) that refuses every rewind: Qt never reads an empty body,
+///    and an empty device that allowed a rewind was sent twice (verified on Qt 6.4.2,
+///    tests/portkey/tst_writeonce.cpp). A write whose reply is lost (dropped connection; for a POST also a
+///    timeout or an oversized reply) ends with ApiError::OutcomeUnknown: re-read to see whether it was
+///    applied. A PUT or DELETE that timed out gives Timeout, an oversized reply Parse; the caller re-reads
+///    after those too. Only a refused connection or unknown host (nothing sent) gives Network. POST is never
+///    retried; PUT and DELETE are retried only when the caller asks the user and calls again.
 ///  - Every request has a transfer timeout (timeoutMs: the longest silence) and an overall deadline
 ///    (totalTimeoutMs: the longest a whole attempt may take, so a server trickling one byte at a time cannot
 ///    hold a call open); both end the attempt with ApiError::Timeout (OutcomeUnknown for a POST).
@@ -225,12 +230,15 @@ public:
     /// exist without a secret the app received.
     ApiCall *createApiKey(const ApiKeyDraft &draft, Done<IssuedSecret> done);
     /// Updates a key (`PUT /api-keys/{id}`, L18010) with `patch` (UpdateApiKeyObject, L35029; `null`
-    /// clears a field, `reset_usage: true` reactivates an exhausted key). Reply `{}` → `true`.
+    /// clears a field, `reset_usage: true` reactivates an exhausted key). Reply `{}` → `true`. Sent once;
+    /// a lost reply gives ApiError::OutcomeUnknown (re-read the key to learn whether it changed).
     ApiCall *updateApiKey(const QString &id, const QJsonObject &patch, Done<bool> done);
     /// Rotates a key (`POST /api-keys/{id}/rotate`, L18618). `transitionMs` (≥ 1,800,000 ms) is the old
-    /// secret's grace period; std::nullopt sends no body (server default 30 min). Never retried.
+    /// secret's grace period; std::nullopt sends no body (server default 30 min). Never retried; a
+    /// lost reply gives ApiError::OutcomeUnknown (re-read the key: it may have been rotated).
     ApiCall *rotateApiKey(const QString &id, std::optional<qint64> transitionMs, Done<IssuedSecret> done);
     /// Deletes (revokes) a key (`DELETE /api-keys/{id}`, L18520). Reply `{}` → `true`.
+    /// Sent once; a lost reply gives ApiError::OutcomeUnknown.
     ApiCall *deleteApiKey(const QString &id, Done<bool> done);
 
     // --- Workspaces (ADMIN-API.md §4) ---
