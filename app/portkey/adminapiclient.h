@@ -162,9 +162,17 @@ private:
 ///    applied. A PUT or DELETE that timed out gives Timeout, an oversized reply Parse; the caller re-reads
 ///    after those too. Only a refused connection or unknown host (nothing sent) gives Network. POST is never
 ///    retried; PUT and DELETE are retried only when the caller asks the user and calls again.
-///  - Every request has a transfer timeout (timeoutMs: the longest silence) and an overall deadline
-///    (totalTimeoutMs: the longest a whole attempt may take, so a server trickling one byte at a time cannot
-///    hold a call open); both end the attempt with ApiError::Timeout (OutcomeUnknown for a POST).
+///  - Every request has a transfer timeout (timeoutMs: the longest silence of one attempt) and an overall
+///    deadline (totalTimeoutMs: a budget for the whole request, every attempt and every backoff or
+///    `Retry-After` wait included, so a server trickling one byte at a time cannot hold a call open for
+///    maxGetAttempts × totalTimeoutMs). A transfer timeout ends the attempt with ApiError::Timeout and may be
+///    retried; a spent budget ends the call with ApiError::Timeout naming totalTimeoutMs, never retried
+///    (OutcomeUnknown for a POST). A retry whose wait would not end before the budget is spent is not
+///    started: the call ends at once with the error of the last attempt. For a list, each page is one
+///    request with its own budget.
+///  - A reply whose body cannot be decoded (a `Content-Encoding: gzip` body that does not decompress, a
+///    decompression bomb, broken framing: Qt's UnknownContentError or ProtocolFailure after a 2xx status
+///    line) is ApiError::Parse, "malformed", not retried (OutcomeUnknown for a POST).
 ///  - A reply larger than maxReplyBytes (by `Content-Length`, or while it arrives) is aborted and reported
 ///    as ApiError::Parse (OutcomeUnknown for a POST), so a huge answer never fills memory.
 ///  - A list reads at most wire::PageCollector::pageLimit() pages: one more than the first `total`
@@ -182,12 +190,14 @@ class AdminApiClient : public QObject
 public:
     struct Options
     {
-        int timeoutMs = 30000;       ///< transfer timeout of each request (longest silence), ms
-        int maxGetAttempts = 4;      ///< total attempts of a GET (1 = no retry)
-        int maxRetryAfterS = 60;     ///< longest `Retry-After` the client waits, s; longer is reported
-        int pageSize = 100;          ///< page size of list calls (server maximum 100, ADMIN-API.md §1)
-        int baseBackoffMs = 500;     ///< first retry delay without `Retry-After`, ms
-        int totalTimeoutMs = 120000; ///< overall deadline of one attempt (one request), ms
+        int timeoutMs = 30000;   ///< transfer timeout of each request (longest silence), ms
+        int maxGetAttempts = 4;  ///< total attempts of a GET (1 = no retry)
+        int maxRetryAfterS = 60; ///< longest `Retry-After` the client waits, s; longer is reported
+        int pageSize = 100;      ///< page size of list calls (server maximum 100, ADMIN-API.md §1)
+        int baseBackoffMs = 500; ///< first retry delay without `Retry-After`, ms
+        /// Overall deadline of one request (one page of a list), ms: a budget for all its attempts and the
+        /// backoff waits between them; no retry starts once it would be spent. Ends with ApiError::Timeout.
+        int totalTimeoutMs = 120000;
         qint64 maxReplyBytes = 64 * 1024 * 1024; ///< largest reply body accepted, bytes (64 MiB)
         int maxPages = 5000; ///< absolute page limit of one list (5,000 × 100 = 500,000 items)
     };

@@ -1,7 +1,7 @@
 // The Admin API client's guards against hostile or broken servers and bad input, each against a real HTTP
 // server on 127.0.0.1: ids that would change the endpoint (sandbox server), a reply trickling one byte at
-// a time, replies too large to hold, a list that never ends, API keys that would split a header, and a
-// create reply that carries the secret but no id.
+// a time (once, and on every retry), a gzip reply that does not decompress, replies too large to hold, a list
+// that never ends, API keys that would split a header, and a create reply that carries the secret but no id.
 #include "portkey/adminapiclient.h"
 #include "sandbox/organisation.h"
 #include "sandbox/sandboxserver.h"
@@ -99,6 +99,8 @@ private slots:
     void idsCannotChangeTheEndpoint();
     void idsArePercentEncoded();
     void tricklingReplyEndsAtTheOverallDeadline();
+    void tricklingRetriesShareTheOverallDeadline();
+    void undecompressableReplyIsMalformed();
     void declaredHugeReplyIsRefused();
     void endlessReplyIsCutAtTheLimit();
     void endlessPagingStopsAtThePageLimit();
@@ -328,6 +330,85 @@ void TestClientGuards::tricklingReplyEndsAtTheOverallDeadline()
     QVERIFY2(write, "the call hung");
     QCOMPARE(write->error.kind, ApiError::Kind::OutcomeUnknown);
     QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
+}
+
+void TestClientGuards::tricklingRetriesShareTheOverallDeadline()
+{
+    // Every attempt trickles (one byte every 50 ms, never silent for the transfer timeout): four attempts
+    // of a GET still end within one overall deadline, and no retry starts once it is spent.
+    RawHttpServer server([](QTcpSocket *socket) {
+        socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n");
+        auto *drip = new QTimer(socket);
+        QObject::connect(drip, &QTimer::timeout, socket, [socket] { socket->write(" "); });
+        drip->start(50);
+    });
+    QVERIFY(server.listen());
+    AdminApiClient client;
+    QVERIFY(!client.setBaseUrl(server.baseUrl()).isError());
+    QVERIFY(!client.setApiKey(QByteArrayLiteral("pk-trickle-test-key-0002")).isError());
+    AdminApiClient::Options o;
+    o.timeoutMs = 10000;
+    o.totalTimeoutMs = 900;
+    o.maxGetAttempts = 4;
+    o.baseBackoffMs = 10;
+    client.setOptions(o);
+
+    QElapsedTimer clock;
+    clock.start();
+    const auto read = run<QList<Workspace>>([&](auto d) { return client.listWorkspaces(d); });
+    QVERIFY2(read, "the call hung");
+    const qint64 ms = clock.elapsed();
+    QCOMPARE(read->error.kind, ApiError::Kind::Timeout);
+    QVERIFY2(ms >= 800 && ms < 2000, qPrintable(QString::number(ms)));
+    QVERIFY2(read->error.message.contains(QStringLiteral("900 ms")), qPrintable(read->error.message));
+    // The budget was spent on the first attempt: no retry was sent.
+    QCOMPARE(server.heads.size(), 1);
+
+    // Attempts that fail fast are retried while the budget lasts; a backoff that would outlast it is not
+    // waited for: 503 three times with a 400 ms first backoff (±25 %) and an 600 ms budget ends after two
+    // attempts with the server's error, well before four attempts' backoffs (400 + 800 + 1600 ms).
+    RawHttpServer busy([](QTcpSocket *socket) {
+        socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                      "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+        socket->disconnectFromHost();
+    });
+    QVERIFY(busy.listen());
+    QVERIFY(!client.setBaseUrl(busy.baseUrl()).isError());
+    o.totalTimeoutMs = 600;
+    o.baseBackoffMs = 400;
+    client.setOptions(o);
+    clock.restart();
+    const auto again = run<QList<Workspace>>([&](auto d) { return client.listWorkspaces(d); });
+    QVERIFY2(again, "the call hung");
+    QCOMPARE(again->error.kind, ApiError::Kind::Http);
+    QCOMPARE(again->error.httpStatus, 503);
+    QCOMPARE(busy.heads.size(), 2);
+    QVERIFY2(clock.elapsed() < 600, qPrintable(QString::number(clock.elapsed())));
+}
+
+void TestClientGuards::undecompressableReplyIsMalformed()
+{
+    // `Content-Encoding: gzip` over bytes that are not gzip: the reply is malformed, not unreachable.
+    const QByteArray garbage = QByteArrayLiteral("this is not gzip at all, only plain bytes \x01\x02\x03");
+    RawHttpServer server([garbage](QTcpSocket *socket) {
+        socket->write(QByteArray(QByteArrayLiteral("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                                   "Content-Encoding: gzip\r\nContent-Length: ") +
+                                 QByteArray::number(garbage.size()) + QByteArrayLiteral("\r\n\r\n") +
+                                 garbage));
+    });
+    QVERIFY(server.listen());
+    AdminApiClient client;
+    QVERIFY(!client.setBaseUrl(server.baseUrl()).isError());
+    QVERIFY(!client.setApiKey(QByteArrayLiteral("pk-gzip-test-key-0001")).isError());
+    const auto read = run<QList<Workspace>>([&](auto d) { return client.listWorkspaces(d); });
+    QVERIFY2(read, "the call hung");
+    QVERIFY2(read->error.kind == ApiError::Kind::Parse, qPrintable(describe(read->error)));
+    QVERIFY2(read->error.message.contains(QStringLiteral("malformed")), qPrintable(read->error.message));
+    QVERIFY2(read->error.userText().contains(QStringLiteral("malformed")) &&
+                 !read->error.userText().contains(QStringLiteral("Could not reach")),
+             qPrintable(read->error.userText()));
+    // A malformed reply is not retried: the server answered, and would answer the same way again.
+    QCOMPARE(server.heads.size(), 1);
 }
 
 void TestClientGuards::declaredHugeReplyIsRefused()
