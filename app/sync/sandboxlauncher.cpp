@@ -4,9 +4,11 @@
 #include "secrets/credentialstore.h"
 #include "storage/cachestore.h"
 
+#include <QCoreApplication>
+#include <QEventLoop>
 #include <QFile>
-
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 
 Q_DECLARE_LOGGING_CATEGORY(lcSync)
 
@@ -14,7 +16,33 @@ namespace pk {
 
 SandboxLauncher::SandboxLauncher(QObject *parent) : QObject(parent) {}
 
-SandboxLauncher::~SandboxLauncher() = default;
+SandboxLauncher::~SandboxLauncher()
+{
+    if (m_profileId.isEmpty())
+        return;
+    const QString cachePath = CacheStore::defaultPath(m_profileId);
+    for (const QString &file : {cachePath, QString(cachePath + QStringLiteral("-journal"))}) {
+        if (QFile::exists(file) && !QFile::remove(file))
+            qCWarning(lcSync) << "sandbox cache file" << file << "could not be deleted";
+    }
+    if (!m_credentials || !QCoreApplication::instance())
+        return;
+    m_credentials->setTimeoutMs(5000);
+    for (const QString &entry :
+         {CredentialStore::apiKeyEntry(m_profileId), CredentialStore::cacheKeyEntry(m_profileId)}) {
+        QEventLoop loop;
+        bool finished = false;
+        m_credentials->remove(entry, [&](KeychainResult r) {
+            if (!r.ok())
+                qCWarning(lcSync) << "sandbox keychain entry" << entry << "stays:" << r.detail;
+            finished = true;
+            loop.quit();
+        });
+        if (!finished)
+            loop.exec();
+    }
+    qCInfo(lcSync) << "sandbox profile" << m_profileId << "cleaned up";
+}
 
 QString SandboxLauncher::defaultPersona()
 {
@@ -53,25 +81,20 @@ void SandboxLauncher::start(const QString &persona,
                     Profile{});
 
     Profile profile;
-    profile.id = QStringLiteral("sandbox-") + chosen->name;
+    // Unique per run: concurrent runs with the same persona must not share keychain entries or a cache.
+    profile.id = QStringLiteral("sandbox-%1-%2")
+                     .arg(chosen->name)
+                     .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
     profile.name = tr("Sandbox (%1)").arg(chosen->name);
     profile.baseUrl = m_server->baseUrl().toString();
     profile.email = chosen->email;
     profile.persona = chosen->name;
-    qCInfo(lcSync) << "sandbox listening at" << profile.baseUrl << "as persona" << chosen->name;
+    m_profileId = profile.id;
+    qCInfo(lcSync) << "sandbox listening at" << profile.baseUrl << "as persona" << chosen->name << "profile"
+                   << profile.id;
 
     if (!m_credentials)
         m_credentials = std::make_unique<CredentialStore>();
-    // A fresh organisation needs a fresh cache: the previous run's file (and its rollback journal) describes
-    // an organisation that no longer exists.
-    const QString cachePath = CacheStore::defaultPath(profile.id);
-    for (const QString &file : {cachePath, QString(cachePath + QStringLiteral("-journal"))}) {
-        if (QFile::exists(file) && !QFile::remove(file))
-            return done(tr("the cache file %1 of the previous sandbox run could not be deleted. Check its "
-                           "permissions, then retry")
-                            .arg(file),
-                        Profile{});
-    }
     // Sandbox profiles are never written to the ProfileStore: they live as long as this launcher.
     m_credentials->write(CredentialStore::apiKeyEntry(profile.id), chosen->apiKey.toUtf8(),
                          [profile, done](KeychainResult r) {

@@ -6,10 +6,13 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSet>
 #include <QTableWidget>
 #include <QTextDocument>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace pk::ui {
 
@@ -64,12 +67,30 @@ RevokeDialog::RevokeDialog(const QList<ApiKey> &keys, const QHash<QString, QStri
         for (int col = 0; col < cells.size(); ++col) {
             auto *item = new QTableWidgetItem(cells.at(col));
             // Escaped: a tooltip renders anything that looks like HTML, and names come from the server.
-            item->setToolTip(Qt::convertFromPlainText(col == 0 ? tr("id %1").arg(k.id) : cells.at(col)));
+            // The name column elides long names in the middle; its tooltip carries the full name and the id.
+            item->setToolTip(
+                Qt::convertFromPlainText(col == 0 ? tr("%1\nid %2").arg(cells.at(0), k.id) : cells.at(col)));
             table->setItem(row, col, item);
         }
     }
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table->horizontalHeader()->setStretchLastSection(true);
+    // Type, workspace and masked key keep their full width; the name column takes what is left and elides
+    // a long name in the middle, so its start and end stay readable.
+    table->setWordWrap(false);
+    table->setTextElideMode(Qt::ElideMiddle);
+    table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    QHeaderView *header = table->horizontalHeader();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(0, QHeaderView::Stretch);
+    int fixedWidth = 0;
+    for (int col = 1; col < table->columnCount(); ++col) {
+        header->setSectionResizeMode(col, QHeaderView::ResizeToContents);
+        table->resizeColumnToContents(col); // the wider of its cells and its header
+        fixedWidth += table->columnWidth(col);
+    }
+    // Room for about 24 characters of a name (never less than its header) next to the other columns.
+    const int nameWidth = std::max(table->fontMetrics().averageCharWidth() * 24, header->sectionSizeHint(0));
+    table->setMinimumWidth(fixedWidth + nameWidth + 2 * table->frameWidth() +
+                           (n > 8 ? table->verticalScrollBar()->sizeHint().width() : 0));
     table->resizeRowsToContents();
     // Show up to 8 keys without scrolling; more scroll.
     int rowsHeight = 0;
@@ -95,7 +116,8 @@ RevokeDialog::RevokeDialog(const QList<ApiKey> &keys, const QHash<QString, QStri
     layout->addWidget(table);
     layout->addWidget(buttons);
     m_cancel->setFocus();
-    resize(600, sizeHint().height());
+    setMinimumWidth(minimumSizeHint().width());
+    resize(std::max(600, minimumWidth()), sizeHint().height());
 }
 
 void RevokeDialog::warnOwnConnectionKey(const QString &keyId, const QString &profileName)

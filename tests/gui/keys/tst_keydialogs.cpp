@@ -19,6 +19,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateTimeEdit>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -778,6 +779,44 @@ private slots:
         QCOMPARE(revoke.count(), 1);
         QCOMPARE(revoke.first().first().toStringList(), (QStringList{a.id, b.id}));
         QCOMPARE(d.result(), int(QDialog::Accepted));
+    }
+
+    void revokeLongNameStaysReadable()
+    {
+        // A long name elides in the middle; type, workspace and masked key keep at least their header's
+        // width and show in full; the full name is in the tooltip.
+        ApiKey a = sampleKey();
+        a.name = QStringLiteral("nightly-batch-export-for-the-data-warehouse-team-in-production-region-"
+                                "eu-west-1-do-not-delete-until-migration-is-finished");
+        ApiKey b = sampleKey();
+        b.id = QStringLiteral("9a8b7c6d-0000-4000-8000-000000000001");
+        b.name = QStringLiteral("ci-runner");
+        b.maskedKey = QStringLiteral("Ab*******Z9");
+        RevokeDialog d({a, b}, {{QStringLiteral("production"), QStringLiteral("Production")}});
+        d.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&d));
+        d.resize(d.minimumWidth(), d.height()); // the narrowest the user can make it
+        QTest::qWait(50);
+        auto *table = d.findChild<QTableWidget *>(QStringLiteral("revokeKeys"));
+        QHeaderView *header = table->horizontalHeader();
+        const QFontMetrics fm = table->fontMetrics();
+        QVERIFY(d.minimumWidth() >= 400);
+        QCOMPARE(table->textElideMode(), Qt::ElideMiddle);
+        for (int col = 0; col < table->columnCount(); ++col) {
+            const QString title = table->horizontalHeaderItem(col)->text();
+            QVERIFY2(header->sectionSize(col) >= header->sectionSizeHint(col), qPrintable(title));
+        }
+        for (int col = 1; col < table->columnCount(); ++col) {
+            for (int row = 0; row < table->rowCount(); ++row)
+                QVERIFY2(header->sectionSize(col) >= fm.horizontalAdvance(table->item(row, col)->text()),
+                         qPrintable(table->item(row, col)->text()));
+        }
+        // The visible columns fit the table's viewport: nothing is pushed out of sight.
+        QVERIFY(header->length() <= table->viewport()->width());
+        QVERIFY(header->sectionSize(0) < fm.horizontalAdvance(a.name));
+        QVERIFY(table->item(0, 0)->toolTip().contains(a.name));
+        QVERIFY(table->item(0, 0)->toolTip().contains(a.id));
+        QVERIFY(d.grab().save(QStringLiteral(PK_SCREENSHOT_DIR "/revokedialog-longname.png")));
     }
 
     void revokeKeysStillMatch()
