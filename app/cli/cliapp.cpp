@@ -74,7 +74,7 @@ public:
             SetConsoleMode(m_handle, m_mode);
 #else
         if (m_active)
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &m_saved);
+            tcsetattr(STDIN_FILENO, TCSADRAIN, &m_saved);
 #endif
     }
     NoEcho(const NoEcho &) = delete;
@@ -114,9 +114,11 @@ SecretBuffer readApiKey(const QString &profileName)
 {
     QByteArray key;
     if (stdinIsTerminal()) {
-        writeTo(stderr, CliApp::tr("Portkey API key for “%1” (input hidden): ").arg(profileName).toUtf8());
         {
+            // Echo goes off before the prompt shows, so nothing typed after the prompt can be echoed.
             NoEcho quiet;
+            writeTo(stderr,
+                    CliApp::tr("Portkey API key for “%1” (input hidden): ").arg(profileName).toUtf8());
             key = readLine();
         }
         writeTo(stderr, QByteArrayLiteral("\n"));
