@@ -1,5 +1,6 @@
 #include "cli/cliapp.h"
 
+#include "cli/clisupport.h"
 #include "cli/keyoptions.h"
 #include "cli/terminaltext.h"
 
@@ -12,6 +13,7 @@
 #include "secrets/secretbuffer.h"
 #include "storage/cachestore.h"
 #include "storage/profilestore.h"
+#include "sync/orgcommands.h"
 #include "sync/sandboxlauncher.h"
 #include "sync/session.h"
 
@@ -37,6 +39,14 @@
 Q_LOGGING_CATEGORY(lcCli, "pk.cli")
 
 namespace pk {
+
+using cli::cliErrorText;
+using cli::errorAndHint;
+using cli::findWorkspace;
+using cli::oneLine;
+using cli::shellArg;
+using cli::table;
+using cli::writeTo;
 
 namespace {
 
@@ -102,12 +112,6 @@ QByteArray readLine()
     return line;
 }
 
-void writeTo(FILE *stream, const QByteArray &bytes)
-{
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
-    std::fflush(stream);
-}
-
 /// The API key for the profile `profileName`, trimmed (trimApiKey()): from a no-echo prompt on stderr when
 /// stdin is a terminal, else all of stdin. Empty when nothing was given. Never from argv.
 SecretBuffer readApiKey(const QString &profileName)
@@ -132,104 +136,12 @@ SecretBuffer readApiKey(const QString &profileName)
     return secret;
 }
 
-/// A message on one line: line breaks become spaces, and it ends with a full stop.
-QString oneLine(QString text)
-{
-    text = text.simplified();
-    if (!text.isEmpty() && !text.endsWith(QLatin1Char('.')) && !text.endsWith(QLatin1Char('!')) &&
-        !text.endsWith(QLatin1Char('?')))
-        text += QLatin1Char('.');
-    return text;
-}
-
 QString workspaceLabel(const WorkspaceDirectory &dir, const QString &ref)
 {
     if (ref.isEmpty())
         return CliApp::tr("(organisation)");
     const std::optional<Workspace> ws = dir.resolve(ref);
     return ws ? ws->name : ref;
-}
-
-/// `text` as one shell word for a suggested command: in double quotes when it holds anything but letters,
-/// digits and `._-@` (with `\\`, `"`, `$` and the backtick escaped).
-QString shellArg(const QString &text)
-{
-    const bool plain = !text.isEmpty() && std::all_of(text.cbegin(), text.cend(), [](QChar c) {
-        return c.isLetterOrNumber() || c == QLatin1Char('.') || c == QLatin1Char('_') ||
-               c == QLatin1Char('-') || c == QLatin1Char('@');
-    });
-    if (plain)
-        return text;
-    QString escaped = text;
-    for (const QChar special : {QLatin1Char('\\'), QLatin1Char('"'), QLatin1Char('$'), QLatin1Char('`')})
-        escaped.replace(special, QString(QLatin1Char('\\') + special));
-    return QString(QLatin1Char('"') + escaped + QLatin1Char('"'));
-}
-
-/// The text of a server error for a terminal user. ApiError::userText() speaks of the desktop app's
-/// widgets for a rejected request (400 AB01) and a rejected key (401 AB05); here those name the command
-/// line and `profile set-key` (naming `profileName`, when known) instead.
-QString cliErrorText(const ApiError &e, const QString &profileName = QString())
-{
-    if (e.kind == ApiError::Kind::Http) {
-        const QString code = e.code.toUpper();
-        const QString server = e.message.isEmpty() ? QString() : CliApp::tr(" (Server: %1)").arg(e.message);
-        if (code == QLatin1String("AB01") || (code.isEmpty() && e.httpStatus == 400))
-            return CliApp::tr(
-                       "Portkey rejected the request as invalid%1. Check the values given on the command "
-                       "line and try again")
-                .arg(server);
-        if (code == QLatin1String("AB05") || e.httpStatus == 401)
-            return CliApp::tr("Portkey did not accept this profile's API key: it is invalid, expired or "
-                              "revoked%1. Give the profile a valid key with `profile set-key %2`")
-                .arg(server, profileName.isEmpty() ? QStringLiteral("NAME") : shellArg(profileName));
-    }
-    return e.userText();
-}
-
-/// Splits a one-line failure "what happened. What to do" at its first sentence end (a full stop followed by
-/// a space and a capital letter, so "e.g. https://…" does not split).
-std::pair<QString, QString> errorAndHint(const QString &line)
-{
-    for (qsizetype end = line.indexOf(QStringLiteral(". ")); end >= 0;
-         end = line.indexOf(QStringLiteral(". "), end + 1)) {
-        if (end + 2 < line.size() && line.at(end + 2).isUpper())
-            return {line.left(end + 1), line.mid(end + 2).trimmed()};
-    }
-    return {line, QString()};
-}
-
-/// The workspace `ref` names: its id or slug (WorkspaceDirectory::resolve()), else its name (exact,
-/// case-insensitive). Returns std::nullopt with `*error` set when nothing matches ("no workspace
-/// named/identified …; known: Production (ws-production-d91662), …") or when the name matches several.
-std::optional<Workspace> findWorkspace(const WorkspaceDirectory &dir, const QString &ref, QString *error)
-{
-    if (const std::optional<Workspace> ws = dir.resolve(ref))
-        return ws;
-    QList<Workspace> named;
-    QStringList known;
-    for (const Workspace &w : dir.workspaces()) {
-        known.append(QStringLiteral("%1 (%2)").arg(w.name, w.id));
-        if (w.name.compare(ref, Qt::CaseInsensitive) == 0)
-            named.append(w);
-    }
-    if (named.size() == 1)
-        return named.first();
-    if (named.isEmpty()) {
-        *error = known.isEmpty()
-                     ? CliApp::tr("no workspace named/identified “%1” is known to this profile. Run `sync`, "
-                                  "then `workspaces list`")
-                           .arg(ref)
-                     : CliApp::tr("no workspace named/identified “%1”; known: %2")
-                           .arg(ref, known.join(QStringLiteral(", ")));
-        return std::nullopt;
-    }
-    QStringList candidates;
-    for (const Workspace &w : std::as_const(named))
-        candidates.append(QStringLiteral("%1 (%2)").arg(w.name, w.id));
-    *error = CliApp::tr("several workspaces are named “%1”: %2. Give the id instead")
-                 .arg(ref, candidates.join(QStringLiteral(", ")));
-    return std::nullopt;
 }
 
 /// `items` joined by ", " into lines of at most `width` characters (a longer item gets a line of its
@@ -271,31 +183,6 @@ QString groupedList(const QStringList &items)
         const QStringList &v = verbs[r];
         out += v.isEmpty() ? QStringLiteral("    %1\n").arg(r)
                            : QStringLiteral("    %1: %2\n").arg(r, v.join(QStringLiteral(", ")));
-    }
-    return out;
-}
-
-QString table(QList<QStringList> rows)
-{
-    // Cells hold server text (names, descriptions): made terminal-safe before the widths are measured.
-    for (QStringList &row : rows) {
-        for (QString &cell : row)
-            cell = cli::terminalSafe(cell);
-    }
-    QList<int> widths;
-    for (const QStringList &row : rows) {
-        for (int i = 0; i < row.size(); ++i) {
-            if (widths.size() <= i)
-                widths.append(0);
-            widths[i] = std::max(widths[i], int(row[i].size()));
-        }
-    }
-    QString out;
-    for (const QStringList &row : rows) {
-        QString line;
-        for (int i = 0; i < row.size(); ++i)
-            line += i + 1 < row.size() ? row[i].leftJustified(widths[i] + 2) : row[i];
-        out += line + QLatin1Char('\n');
     }
     return out;
 }
@@ -363,12 +250,29 @@ void CliApp::start()
            "  keys revoke ID... [--yes]\n"
            "  keys scopes [--type admin|service|user]   (the valid scopes and presets)\n"
            "  whoami [--refresh]\n"
+           "  workspaces create --name NAME [--description TEXT]\n"
+           "  workspaces update WORKSPACE [--name NAME] [--description TEXT]\n"
+           "  workspaces delete WORKSPACE [--force] [--yes]   (--force also revokes the workspace's keys)\n"
+           "  members list WORKSPACE [--refresh]\n"
+           "  members add WORKSPACE --user USER --role admin|manager|member\n"
+           "  members role WORKSPACE USER admin|manager|member\n"
+           "  members remove WORKSPACE USER [--yes]\n"
+           "  users list [--refresh]\n"
+           "  users role USER admin|member\n"
+           "  users remove USER [--yes]\n"
+           "  invites list\n"
+           "  invites create --email EMAIL --role admin|member --workspace WORKSPACE:ROLE...\n"
+           "  invites resend ID   (prints the invite link again)\n"
+           "  invites delete ID [--yes]\n"
+           "  audit list [--since WHEN | --days N] [--until WHEN] [--method POST|PUT|DELETE]\n"
+           "             [--resource-type TYPE] [--workspace WORKSPACE]   (default: the last 7 days)\n"
            "Key fields: --description TEXT, --rate-limit requests|tokens:rps|rpm|rph|rpd|rpw:N (repeat),\n"
            "  --usage-limit cost:USD|tokens:N [--alert-threshold N] [--usage-reset weekly|monthly|Nd],\n"
            "  --expires 2026-12-31T18:00Z|\"2026-12-31 18:00\" (local)|30d|12h,\n"
            "  --rotation weekly|monthly|Nd [--transition 45m|2h|1800000ms], --alert-email E (repeat),\n"
            "  --metadata KEY=VALUE (repeat), --config-id ID.\n"
-           "WORKSPACE is a workspace's id, slug or name (case-insensitive).\n"
+           "WORKSPACE is a workspace's id, slug or name (case-insensitive); USER a user's id or e-mail.\n"
+           "WHEN is ISO 8601 with Z or an offset, or a local date or time (2026-12-31 18:00).\n"
            "Destructive commands ask on a terminal; without one they need --yes.\n"
            "--sandbox starts a fresh sandbox organisation on every run and syncs it before answering, so\n"
            "nothing carries over between runs; its profile exists only during the run and is not listed\n"
@@ -382,23 +286,40 @@ void CliApp::start()
          tr("Run against a private in-process sandbox organisation, fresh on every run.")},
         {QStringLiteral("persona"), tr("With --sandbox: act as this seeded persona (default: owner)."),
          QStringLiteral("NAME")},
-        {QStringLiteral("name"), tr("Profile or key name."), QStringLiteral("NAME")},
+        {QStringLiteral("name"), tr("Profile, key or workspace name."), QStringLiteral("NAME")},
         {QStringLiteral("url"), tr("Control-plane base URL, e.g. https://api.portkey.ai/v1."),
          QStringLiteral("URL")},
-        {QStringLiteral("email"), tr("Your e-mail in the organisation (to look up your roles)."),
+        {QStringLiteral("email"),
+         tr("profile add: your e-mail in the organisation (to look up your roles); invites create: the "
+            "invitee's e-mail."),
          QStringLiteral("EMAIL")},
-        {QStringLiteral("workspace"), tr("Workspace id, slug or name (case-insensitive)."),
+        {QStringLiteral("workspace"),
+         tr("Workspace id, slug or name (case-insensitive); invites create: WORKSPACE:ROLE, repeatable."),
          QStringLiteral("WORKSPACE")},
         {QStringLiteral("type"), tr("Key type: admin (Admin key), service or user (workspace keys)."),
          QStringLiteral("TYPE")},
-        {QStringLiteral("user"), tr("The workspace member a user key is for (id or e-mail)."),
+        {QStringLiteral("user"),
+         tr("The workspace member a user key is for, or the user members add adds (id or e-mail)."),
          QStringLiteral("USER")},
+        {QStringLiteral("role"),
+         tr("members add: admin, manager or member; invites create: admin or member."),
+         QStringLiteral("ROLE")},
+        {QStringLiteral("force"),
+         tr("workspaces delete: also revoke the workspace's keys and delete its items.")},
+        {QStringLiteral("since"), tr("audit list: from this time (ISO 8601, or local date/time)."),
+         QStringLiteral("WHEN")},
+        {QStringLiteral("until"), tr("audit list: up to this time (default: now)."), QStringLiteral("WHEN")},
+        {QStringLiteral("days"), tr("audit list: the last N days (default 7)."), QStringLiteral("N")},
+        {QStringLiteral("method"), tr("audit list: only POST, PUT or DELETE requests."),
+         QStringLiteral("METHOD")},
+        {QStringLiteral("resource-type"), tr("audit list: only this resource type, e.g. workspaces."),
+         QStringLiteral("TYPE")},
         {QStringLiteral("scope"), tr("A scope of the key; repeat for several."), QStringLiteral("SCOPE")},
         {QStringLiteral("scopes"), tr("Scopes of the key, comma-separated."), QStringLiteral("LIST")},
         {QStringLiteral("preset"),
          tr("A scope preset: completions-only, read-only, workspace-key-manager, everything."),
          QStringLiteral("NAME")},
-        {QStringLiteral("description"), tr("Description of the key."), QStringLiteral("TEXT")},
+        {QStringLiteral("description"), tr("Description of the key or workspace."), QStringLiteral("TEXT")},
         {QStringLiteral("rate-limit"), tr("A rate limit TYPE:UNIT:VALUE, e.g. requests:rpm:100; repeatable."),
          QStringLiteral("LIMIT")},
         {QStringLiteral("usage-limit"), tr("A usage limit: cost:USD or tokens:COUNT."),
@@ -479,6 +400,8 @@ void CliApp::start()
         return keysScopes();
     if (cmd == QLatin1String("whoami") && m_command.size() == 1)
         return whoami();
+    if (startOrgCommand(cmd, sub))
+        return;
     if (cmd.isEmpty())
         return fail(tr("no command given. Run with --help for the list of commands"), Usage);
     fail(tr("unknown command “%1”. Run with --help for the list of commands")
@@ -749,18 +672,23 @@ void CliApp::openProfile(const Profile &profile, bool syncFirst, std::function<v
                 fail(tr("%1 Run `%2` to rebuild it from the server; the unreadable file is kept beside it")
                          .arg(what, command));
             });
-    connect(session, &Session::syncFinished, this, [this, then](const ApiError &error, const SyncDiff &diff) {
-        if (error.isError())
-            return fail(cliErrorText(error, m_session->profile().name));
-        m_lastDiff = diff;
-        then();
-    });
-    connect(session, &Session::opened, this, [this, session, syncFirst, then] {
+    // Once: a write may start more syncs later (OrgCommands), which must not run the command again.
+    auto firstSync = std::make_shared<QMetaObject::Connection>();
+    *firstSync = connect(session, &Session::syncFinished, this,
+                         [this, then, firstSync](const ApiError &error, const SyncDiff &diff) {
+                             disconnect(*firstSync);
+                             if (error.isError())
+                                 return fail(cliErrorText(error, m_session->profile().name));
+                             m_lastDiff = diff;
+                             then();
+                         });
+    connect(session, &Session::opened, this, [this, session, syncFirst, then, firstSync] {
         if (syncFirst || !session->lastSyncedAtUtc().isValid()) {
             if (!session->isSyncing())
                 session->sync();
             return;
         }
+        disconnect(*firstSync);
         then();
     });
     session->open(profile);

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "access/accesspolicy.h"
 #include "domain/apikey.h"
 #include "domain/profile.h"
+#include "domain/workspace.h"
 #include "portkey/apierror.h"
 #include "sync/syncengine.h"
 
@@ -11,10 +13,13 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace pk {
 
 class CredentialStore;
+class OrgCommands;
+struct OrgWriteResult;
 class ProfileStore;
 class SandboxLauncher;
 class Session;
@@ -38,6 +43,10 @@ class Session;
 /// with an empty cache and syncs it before answering; its profile is never stored or listed. Revoking the
 /// profile's own key is announced, succeeds with exit code 0 and points at `profile set-key NAME`, as every
 /// 401 does.
+///
+/// The organisation (ADMIN-API.md §4–§6): `workspaces create/update/delete`, `members list/add/role/remove`,
+/// `users list/role/remove`, `invites list/create/resend/delete` and `audit list`, through pk::OrgCommands,
+/// with the same policy refusals, confirmations and one-line failures.
 class CliApp : public QObject
 {
     Q_OBJECT
@@ -107,6 +116,71 @@ private:
     /// is not given. `--json`: `[{"type","groups":[{"title","scopes"}],"presets":[{"name","scopes"}]}]`.
     void keysScopes();
 
+    // --- Organisation commands (orgcommands_cli.cpp), through pk::OrgCommands ---
+    // Each asks the access policy first and fails with its reason before anything is sent (and before a
+    // confirmation is asked); writes wait for the sync they start, so the cache holds the server's state
+    // when the program ends. Destructive ones confirm as `keys revoke` does.
+
+    /// Starts the organisation command `cmd sub` (workspaces create/update/delete, members, users, invites,
+    /// audit); false when `cmd sub` is not one.
+    bool startOrgCommand(const QString &cmd, const QString &sub);
+    /// `workspaces create --name N [--description D]` (`POST /admin/workspaces`, L14927). `--json`: the
+    /// workspace as synced.
+    void workspacesCreate();
+    /// `workspaces update WS [--name N] [--description D]` (`PUT /admin/workspaces/{id}`, L15230).
+    void workspacesUpdate();
+    /// `workspaces delete WS [--force] [--yes]` (`DELETE /admin/workspaces/{id}`, L15487): without
+    /// `--force` a workspace holding keys is refused (409) and the failure says so.
+    void workspacesDelete();
+    /// `members list WS [--refresh]`: the cached members. `--json`: WorkspaceMember::toJson() each.
+    void membersList();
+    /// `members add WS --user USER --role R` (`POST …/users`, L14303).
+    void membersAdd();
+    /// `members role WS USER R` (`PUT …/users/{userId}`, L14558).
+    void membersRole();
+    /// `members remove WS USER [--yes]` (`DELETE …/users/{userId}`, L14682).
+    void membersRemove();
+    /// `users list [--refresh]`: the cached organisation users. `--json`: User::toJson() each.
+    void usersList();
+    /// `users role USER R` (`PUT /admin/users/{id}`, L14183): admin or member.
+    void usersRole();
+    /// `users remove USER [--yes]` (`DELETE /admin/users/{id}`, L14087).
+    void usersRemove();
+    /// `invites list` (`GET /admin/users/invites`, L13395; read from the server, never cached).
+    void invitesList();
+    /// `invites create --email E --role R --workspace WS:ROLE...` (`POST /admin/users/invites`, L13204);
+    /// prints the invite link (not a secret: it is for the invitee). `--json`: `{"id", "invite_link"}`.
+    void invitesCreate();
+    /// `invites resend ID` (`POST /admin/users/invites/{id}/resend`, L13744); prints the invite link.
+    void invitesResend();
+    /// `invites delete ID [--yes]` (`DELETE /admin/users/invites/{id}`).
+    void invitesDelete();
+    /// `audit list [--since WHEN | --days N] [--until WHEN] [--method M] [--resource-type T]
+    /// [--workspace WS]` (`GET /audit-logs`, L17460): the last 7 days by default; local times with the
+    /// zone, or UTC ISO 8601 instants with `--json`.
+    void auditList();
+
+    /// withSession(), then creates the OrgCommands on the open session before calling `then`.
+    void withOrg(bool syncFirst, std::function<void()> then);
+    /// True when the command has exactly `count` operands after `cmd sub`; else fails with `usage`.
+    bool hasOperands(int count, const QString &usage);
+    /// True when the policy allows `action` on `target`; else fails with its reason and returns false.
+    bool orgAllowed(access::Action action, const access::Target &target);
+    /// The workspace `ref` names (id, slug or name; a workspace key's own workspace when its key may not
+    /// list workspaces), or std::nullopt after failing: with the policy's reason when it refuses `action`
+    /// in `ref`, else listing the known workspaces.
+    std::optional<Workspace> orgWorkspace(const QString &ref, access::Action action);
+    /// The user id `ref` names: an id or e-mail of a cached user or member, else `ref` itself when it is
+    /// no e-mail; std::nullopt after failing for an unknown e-mail (with the policy's reason when it refuses
+    /// `action` on `target`).
+    std::optional<QString> orgUserId(const QString &ref, access::Action action, const access::Target &target);
+    /// "Name <email>" of the cached user `id`, else `id`.
+    QString userLabel(const QString &id) const;
+    /// Ends an OrgCommands write: waits for the sync it started, then runs `report` and exits 0 when it
+    /// succeeded, or fails with the result's message (a lost reply: it may have applied; check with
+    /// `check`).
+    void finishOrgWrite(const OrgWriteResult &result, const QString &check, std::function<void()> report);
+
     /// The key `id` in the snapshot, or nullptr (after failing with a one-line error) when it is not there.
     const ApiKey *cachedKey(const QString &id);
     /// Asks `question` on a terminal (stderr prompt, "yes" confirms; the question passes terminalSafe(),
@@ -125,7 +199,8 @@ private:
     std::unique_ptr<CredentialStore> m_credentials; ///< for `profile add` and `profile remove`
     std::unique_ptr<SandboxLauncher> m_sandbox;
     std::unique_ptr<Session> m_session;
-    SyncDiff m_lastDiff; ///< what the sync run by this command changed
+    std::unique_ptr<OrgCommands> m_org; ///< on m_session, for the organisation commands
+    SyncDiff m_lastDiff;                ///< what the sync run by this command changed
     bool m_finished = false;
 };
 

@@ -12,6 +12,7 @@
 #include <QFileInfo>
 #include <QLockFile>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QSet>
 #include <QUrl>
 
@@ -76,6 +77,8 @@ struct Session::Private
     std::unique_ptr<CacheWorker> cache;
     /// rebuildCache() starts a sync once the recreated cache is open.
     bool syncAfterOpen = false;
+    /// requestSync() during a running sync: one more sync once it finishes.
+    bool syncAgain = false;
     std::unique_ptr<SyncEngine> engine;
     CacheSnapshot snapshot;
     access::Principal principal;
@@ -161,6 +164,7 @@ void Session::teardown()
     m_client.reset();
     d->cache.reset(); // finishes the cache's queued writes (a cancelled sync's write rolls back) and joins
     d->syncAfterOpen = false;
+    d->syncAgain = false;
     d->apiKey.clear();
     d->cacheKey.clear();
     d->keyHead.clear();
@@ -363,8 +367,20 @@ bool Session::sync()
     return true;
 }
 
+bool Session::requestSync()
+{
+    if (m_state != State::Open || !d->engine)
+        return false;
+    if (d->engine->isRunning()) {
+        d->syncAgain = true;
+        return true;
+    }
+    return sync();
+}
+
 void Session::cancelSync()
 {
+    d->syncAgain = false;
     if (d->engine)
         d->engine->cancel();
 }
@@ -385,7 +401,13 @@ void Session::onSyncFinished(const ApiError &error, const SyncDiff &diff)
         if (principalDiffers)
             emit principalChanged();
     }
+    const QPointer<Session> alive(this);
     emit syncFinished(error, diff);
+    if (!alive)
+        return;
+    // A write confirmed while this sync ran may be missing from what it read: read once more.
+    if (std::exchange(d->syncAgain, false) && error.kind != ApiError::Kind::Cancelled)
+        sync();
 }
 
 bool Session::isOwnCredential(const QString &keyId) const
@@ -414,6 +436,19 @@ void Session::learnDenial(KeyType type, access::KeyVerb verb, const ApiError &er
         qCInfo(lcSync) << "learned missing scope" << scope << "for profile" << m_profile.id;
         emit principalChanged();
     }
+}
+
+QString Session::learnDenial(access::Action action, const ApiError &error)
+{
+    if (!error.isForbidden() || m_state != State::Open)
+        return {};
+    const bool known = d->principal.learnedMissingScopes.contains(access::requiredScope(action));
+    const QString scope = access::learnDenial(d->principal, action, error.httpStatus, error.code);
+    if (!scope.isEmpty() && !known) {
+        qCInfo(lcSync) << "learned missing scope" << scope << "for profile" << m_profile.id;
+        emit principalChanged();
+    }
+    return scope;
 }
 
 void Session::learnKeyDenial(const QString &keyId, access::KeyVerb verb, const ApiError &error)

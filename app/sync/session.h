@@ -101,6 +101,16 @@ public:
     /// Cancels a running sync; the cache stays as it was. syncFinished() reports Cancelled.
     void cancelSync();
     bool isSyncing() const;
+    /// Asks for a sync after a write the snapshot does not reflect yet: starts one now, or, when a sync is
+    /// running (it may have read the server before the write), once more right after it finishes. Several
+    /// requests during one sync give one more sync. Returns false when not Open.
+    bool requestSync();
+
+    /// Records what a refusal of `action` teaches (access::learnDenial(): 403 AB03 on an action the policy
+    /// allowed means the connection key lacks the action's scope, ROLES.md "Errors"). Returns the likely
+    /// missing scope (emitting principalChanged() when it is new), or an empty string for any other error.
+    /// The lesson lasts while the profile stays open with the same key; a sync keeps it.
+    QString learnDenial(access::Action action, const ApiError &error);
 
     State state() const { return m_state; }
     const Profile &profile() const { return m_profile; }

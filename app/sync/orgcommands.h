@@ -1,0 +1,105 @@
+#pragma once
+
+#include "access/accesspolicy.h"
+#include "access/action.h"
+#include "portkey/adminapiclient.h"
+#include "portkey/apierror.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include <functional>
+
+namespace pk {
+
+class Session;
+
+/// The outcome of one OrgCommands write.
+struct OrgWriteResult
+{
+    ApiError error;            ///< None when the server confirmed the write
+    bool maybeApplied = false; ///< the reply was lost (Timeout, OutcomeUnknown, unreadable 2xx): the write
+                               ///< may have applied; a sync was started so the snapshot shows the truth
+                               ///< (invites are not cached: their message says to list them instead)
+    QString message;           ///< one or two sentences for a person: what happened and what to do
+    bool ok() const { return !error.isError(); }
+};
+
+/// The organisation writes and on-demand reads that are not about keys: workspaces, workspace members,
+/// organisation users, invites and audit logs (ADMIN-API.md §4–§6). Every call first asks the
+/// AccessPolicy with the session's principal and refuses locally (ApiError::Invalid carrying the policy's
+/// reason; nothing is sent) what the server would refuse; a 403 AB03 the policy did not foresee is
+/// learned for the session. A confirmed write (or one whose reply was lost) starts a sync, so the snapshot
+/// and the cache change only from what the server returns. POSTs are never retried. Each `done` runs once,
+/// on this thread, unless the session closes first (a local refusal runs it before the call returns). No
+/// widgets: used by the GUI and the CLI alike.
+///
+/// Messages: a refusal reads "Not allowed: <policy reason>. Nothing was sent."; a 403 AB03 names the scope
+/// the key probably lacks (Session::learnDenial()); a 409 on a workspace delete says the workspace still
+/// holds keys and that force revokes them; a lost reply says the change may have been applied. Logs
+/// (`pk.sync`) carry action names and HTTP statuses only.
+class OrgCommands : public QObject
+{
+    Q_OBJECT
+public:
+    using Done = std::function<void(const OrgWriteResult &)>;
+
+    /// Commands on `session`'s connection. `session` must outlive this object.
+    explicit OrgCommands(Session *session, QObject *parent = nullptr);
+    ~OrgCommands() override;
+
+    /// What the policy decides for `action` on `target` with the session's current principal (the same
+    /// decision the command itself checks first).
+    access::Decision decide(access::Action action, const access::Target &target = {}) const;
+
+    /// Creates a workspace (`POST /admin/workspaces`, L14927). Refused locally without a name.
+    void createWorkspace(const WorkspaceDraft &draft, Done done);
+    /// Updates a workspace (`PUT /admin/workspaces/{id}`, L15230) with `changes` (`name`, `description`,
+    /// `defaults`).
+    void updateWorkspace(const QString &workspaceId, const QJsonObject &changes, Done done);
+    /// Deletes a workspace (`DELETE /admin/workspaces/{id}`, L15487). `name` must be the workspace's name
+    /// (the server checks it); without `force` the server answers 409 while the workspace holds keys, and
+    /// the message says so and offers force.
+    void deleteWorkspace(const QString &workspaceId, const QString &name, bool force, Done done);
+
+    /// Adds users to a workspace (`POST /admin/workspaces/{id}/users`, L14303), each with a role (admin,
+    /// manager, member).
+    void addMembers(const QString &workspaceId, const QList<MemberGrant> &grants, Done done);
+    /// Changes a member's workspace role (`PUT …/users/{userId}`, L14558).
+    void updateMemberRole(const QString &workspaceId, const QString &userId, const QString &role, Done done);
+    /// Removes a member from a workspace (`DELETE …/users/{userId}`, L14682).
+    void removeMember(const QString &workspaceId, const QString &userId, Done done);
+
+    /// Changes an organisation user's role to admin or member (`PUT /admin/users/{id}`, L14183).
+    void updateUserRole(const QString &userId, const QString &role, Done done);
+    /// Removes a user from the organisation (`DELETE /admin/users/{id}`, L14087).
+    void removeUser(const QString &userId, Done done);
+
+    /// All invites (`GET /admin/users/invites`, L13395). Not cached: needs the server.
+    void listInvites(std::function<void(const ApiResult<QList<Invite>> &)> done);
+    /// Invites a person (`POST /admin/users/invites`, L13204). `link` is the invite link on success.
+    void createInvite(const InviteDraft &draft,
+                      std::function<void(const OrgWriteResult &, const InviteLink &link)> done);
+    /// Sends an invite again (`POST /admin/users/invites/{id}/resend`, L13744).
+    void resendInvite(const QString &inviteId,
+                      std::function<void(const OrgWriteResult &, const InviteLink &link)> done);
+    /// Deletes a pending invite (`DELETE /admin/users/invites/{id}`, L13643). Invite writes start no sync:
+    /// invites are read on demand (listInvites()), never cached.
+    void deleteInvite(const QString &inviteId, Done done);
+
+    /// Audit-log records (`GET /audit-logs`, L17460). Not cached: needs the server. The organisation id is
+    /// filled in from the cached keys' `organisation_id` when `query` leaves it empty.
+    void listAuditLogs(const AuditLogQuery &query,
+                       std::function<void(const ApiResult<QList<AuditLogRecord>> &)> done);
+
+    /// Cancels pending calls; their callbacks run with ApiError::Cancelled.
+    void cancelAll();
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace pk
