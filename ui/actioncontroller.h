@@ -66,6 +66,9 @@ public:
     /// Re-evaluates every registered action for `context` and emits evaluated().
     void update(const ActionContext &context);
 
+    /// The context of the last update(): its principal is the "View as" preview while one is active.
+    const ActionContext &context() const { return m_context; }
+
     /// The decision for `qaction` under the last context: allowed, or denied with the reason shown.
     access::Decision decisionFor(const QAction *qaction) const;
 

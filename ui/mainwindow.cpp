@@ -31,6 +31,7 @@
 #include "ui/keys/revokedialog.h"
 #include "ui/keys/rotatedialog.h"
 #include "ui/keys/secretdialog.h"
+#include "ui/org/orgactions.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -131,6 +132,7 @@ struct MainWindow::Private
     QAction *showUsers = nullptr;
     QAction *listKeys = nullptr; ///< gating only: whether the connection may list service keys
     QHash<QString, QAction *> actions;
+    OrgActions *org = nullptr; ///< workspaces, members, users, invites, audit log (ui/org)
 
     int writes = 0;                  ///< server writes in flight
     bool columnsSized = false;       ///< columns were fitted to the first non-empty content
@@ -500,6 +502,17 @@ MainWindow::MainWindow(Session *session, QWidget *parent) : QMainWindow(parent),
         askQuestion(box, this, [](int) {});
     });
 
+    // Organisation management: its own menus (before Help) and the members' and users' context menus.
+    OrgViews orgViews;
+    orgViews.navigation = d->navView;
+    orgViews.tabs = d->tabs;
+    orgViews.members = d->membersView;
+    orgViews.users = d->usersView;
+    orgViews.messageBar = d->bar;
+    orgViews.clipboard = d->clipboard;
+    d->org = new OrgActions(this, m_controller, session, orgViews);
+    connect(d->org, &OrgActions::writingChanged, this, &MainWindow::refreshActions);
+
     QToolBar *toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolBar"));
     toolbar->setMovable(false);
@@ -767,7 +780,14 @@ void MainWindow::hideWorkProgress()
 
 QAction *MainWindow::action(const QString &objectName) const
 {
-    return d->actions.value(objectName);
+    if (QAction *a = d->actions.value(objectName))
+        return a;
+    return d->org ? d->org->action(objectName) : nullptr;
+}
+
+OrgActions *MainWindow::orgActions() const
+{
+    return d->org;
 }
 
 DetailsPane *MainWindow::detailsPane() const
@@ -1430,7 +1450,7 @@ void MainWindow::refreshActions()
     for (const Workspace &ws : d->session->snapshot().workspaces)
         context.visibleWorkspaceIds.append(ws.id);
     context.connected = d->session->state() == Session::State::Open;
-    context.busy = d->session->isSyncing() || d->writes > 0;
+    context.busy = d->session->isSyncing() || d->writes > 0 || (d->org && d->org->isWriting());
     context.keysViewCurrent = d->tabs->currentIndex() == 0;
     m_controller->update(context);
 

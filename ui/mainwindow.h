@@ -31,6 +31,7 @@ class ClipboardService;
 class DetailsPane;
 class KeyViewProxy;
 class MessageBar;
+class OrgActions;
 
 /// The main window (issue 2 "GUI", issue 5 "Gating in the UI"): navigation (organisation → "Admin keys"
 /// and each workspace) on the left, the keys table with search and filters in the centre, the selected
@@ -68,8 +69,11 @@ public:
     /// Selects the key with `id` in the table (clearing the filter if it hides the key). Returns false
     /// when no such key is in the snapshot.
     bool selectKey(const QString &id);
-    /// The action with the given object name (see the class comment), or nullptr.
+    /// The action with the given object name (see the class comment, and OrgActions for the workspace,
+    /// member, user, invite and audit-log actions), or nullptr.
     QAction *action(const QString &objectName) const;
+    /// The organisation management actions and menus (ui/org).
+    OrgActions *orgActions() const;
 
     /// "View as" (issue 5): previews the app as a workspace `role` (`manager` or `member`) of
     /// `workspaceId`; an empty id returns to the real principal. Every action is then gated for the
