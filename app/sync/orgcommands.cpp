@@ -369,6 +369,16 @@ void OrgCommands::addMembers(const QString &workspaceId, const QList<MemberGrant
             return done(refusedResult(tr("User %1 is listed twice.").arg(g.userId)));
         seen.insert(g.userId);
     }
+    // Someone already in the workspace keeps their role: the server would answer 409 AB07 (ADMIN-API.md §1).
+    const CacheSnapshot &snap = d->session->snapshot();
+    if (const std::optional<Workspace> ws = WorkspaceDirectory(snap.workspaces).resolve(workspaceId)) {
+        for (const WorkspaceMember &m : snap.members.value(ws->id)) {
+            if (seen.contains(m.id))
+                return done(refusedResult(tr("%1 is already a member of workspace “%2” (%3): change their "
+                                             "role instead. Nothing was sent.")
+                                              .arg(d->userLabel(m.id), ws->name, m.role)));
+        }
+    }
     const int count = int(grants.size());
     const QString where = d->workspaceLabel(workspaceId);
     d->track(d->session->client()->addWorkspaceMembers(

@@ -641,6 +641,8 @@ void TestOrgCommands::invalidInputIsRefused()
     const Workspace production = *f.workspace(QStringLiteral("Production"));
     const QString user = outsider(f.session->snapshot(), f.workspace(QStringLiteral("Staging"))->id);
     QVERIFY(!user.isEmpty());
+    QVERIFY(!f.session->snapshot().members.value(production.id).isEmpty());
+    const QString existingMember = f.session->snapshot().members.value(production.id).first().id;
 
     struct Case
     {
@@ -713,6 +715,11 @@ void TestOrgCommands::invalidInputIsRefused()
         {"invite e-mail", invite(badEmail), QStringLiteral("not an e-mail address")},
         {"invite without workspace", invite(noWorkspace), QStringLiteral("at least one workspace")},
         {"invite workspace role", invite(badWorkspaceRole), QStringLiteral("not a workspace role")},
+        {"already a member",
+         [&](auto done) {
+             c.addMembers(production.id, {MemberGrant{existingMember, QStringLiteral("member")}}, done);
+         },
+         QStringLiteral("already a member")},
     };
     for (const Case &tc : cases) {
         const OrgWriteResult r = runWrite(tc.run);
