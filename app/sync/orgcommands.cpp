@@ -1,5 +1,6 @@
 #include "sync/orgcommands.h"
 
+#include "domain/text.h"
 #include "portkey/workspacedirectory.h"
 #include "sync/session.h"
 
@@ -51,15 +52,22 @@ QString withServerMessage(const QString &text, const ApiError &e)
                                : QString(text + QStringLiteral(" (Server: ") + e.message + QLatin1Char(')'));
 }
 
-/// Workspace roles (`POST …/users`, L14303; `CreateInvite.workspaces[].role`, L21806).
+/// `role` as the API spells roles: trimmed and lower-cased (` Admin` → `admin`). Every role an OrgCommands
+/// call takes goes through here before it is checked, handed to the policy or sent.
+QString normalisedRole(const QString &role)
+{
+    return role.trimmed().toLower();
+}
+
+/// Workspace roles (`POST …/users`, L14303; `CreateInvite.workspaces[].role`, L21806), already normalised.
 bool isWorkspaceRole(const QString &role)
 {
     return role == QLatin1String("admin") || role == QLatin1String("manager") ||
            role == QLatin1String("member");
 }
 
-/// Organisation roles that can be given (`PUT /admin/users/{id}`, L14183; `CreateInvite.role`): never
-/// `owner`.
+/// Organisation roles that can be given (`PUT /admin/users/{id}`, L14183; `CreateInvite.role`), already
+/// normalised: never `owner`.
 bool isAssignableOrgRole(const QString &role)
 {
     return role == QLatin1String("admin") || role == QLatin1String("member");
@@ -72,13 +80,25 @@ bool looksLikeEmail(const QString &email)
     return shape.match(email).hasMatch();
 }
 
+/// Why `role` (normalised) is not a workspace role. A role holding control or direction-changing characters
+/// is not quoted back.
 QString workspaceRoleProblem(const QString &role)
 {
+    if (hasControlOrBidi(role))
+        return OrgCommands::tr(
+            "A workspace role cannot contain control or direction-changing characters: use admin, manager or "
+            "member.");
     return OrgCommands::tr("“%1” is not a workspace role: use admin, manager or member.").arg(role);
 }
 
+/// Why `role` (normalised) is not an organisation role that can be given; not quoted back when it holds
+/// control or direction-changing characters.
 QString orgRoleProblem(const QString &role)
 {
+    if (hasControlOrBidi(role))
+        return OrgCommands::tr(
+            "An organisation role cannot contain control or direction-changing characters: use admin or "
+            "member.");
     if (role == QLatin1String("owner"))
         return OrgCommands::tr("The owner role cannot be given through the Admin API: use admin or member.");
     return OrgCommands::tr("“%1” is not an organisation role that can be given: use admin or member.")
@@ -88,15 +108,44 @@ QString orgRoleProblem(const QString &role)
 /// The longest workspace name the sandbox and Terraform accept (ADMIN-API.md §2 caps names at 100).
 constexpr int kMaxNameLength = 100;
 
+/// Why `name` cannot name a workspace; empty when it can.
 QString workspaceNameProblem(const QString &name)
 {
     if (name.trimmed().isEmpty())
         return OrgCommands::tr("A workspace needs a name.");
+    if (hasControlOrBidi(name))
+        return OrgCommands::tr("A workspace name cannot contain control or direction-changing characters.");
     if (name.size() > kMaxNameLength)
         return OrgCommands::tr("A workspace name has at most %1 characters (this one has %2).")
             .arg(kMaxNameLength)
             .arg(name.size());
     return {};
+}
+
+/// Why `description` cannot describe a workspace; empty when it can (an empty description can).
+QString workspaceDescriptionProblem(const QString &description)
+{
+    if (hasControlOrBidi(description))
+        return OrgCommands::tr(
+            "A workspace description cannot contain control or direction-changing characters.");
+    return {};
+}
+
+/// Why `email` cannot be invited; empty when it can. The address is quoted back only when it holds no
+/// control or direction-changing characters.
+QString inviteEmailProblem(const QString &email)
+{
+    if (hasControlOrBidi(email))
+        return OrgCommands::tr("An e-mail address cannot contain control or direction-changing characters.");
+    if (!looksLikeEmail(email))
+        return OrgCommands::tr("“%1” is not an e-mail address.").arg(email);
+    return {};
+}
+
+/// The message for a 409 on a workspace create or rename to `name` (the name is taken).
+QString nameTakenMessage(const QString &name)
+{
+    return OrgCommands::tr("A workspace named “%1” already exists: choose another name.").arg(name);
 }
 
 } // namespace
@@ -190,7 +239,8 @@ struct OrgCommands::Private
         return r;
     }
 
-    /// "Name <email>" of user `userId` from the snapshot's users or members, else the id.
+    /// "Name <email>" of user `userId` from the snapshot's users or members, else the id (or "this user"
+    /// when the id holds control or direction-changing characters, which are never echoed).
     QString userLabel(const QString &userId) const
     {
         const CacheSnapshot &snap = session->snapshot();
@@ -204,7 +254,7 @@ struct OrgCommands::Private
                     return QStringLiteral("%1 <%2>").arg(m.displayName(), m.email);
             }
         }
-        return userId;
+        return hasControlOrBidi(userId) ? OrgCommands::tr("this user") : userId;
     }
 
     /// “Name” of workspace `ref` (id or slug) from the snapshot or the principal, else the reference.
@@ -214,6 +264,39 @@ struct OrgCommands::Private
                 WorkspaceDirectory(session->snapshot().workspaces).resolve(ref))
             return QString(QStringLiteral("“") + ws->name + QStringLiteral("”"));
         return session->principal().workspaceLabel(ref);
+    }
+
+    /// The canonical id of workspace `ref`: the snapshot's workspace with that id or slug
+    /// (WorkspaceDirectory), else the one with that name (exactly, then ignoring case), else the
+    /// principal's alias for it (Principal::canonicalWorkspace()), else `ref` itself.
+    QString canonicalWorkspaceId(const QString &ref) const
+    {
+        const QList<Workspace> &workspaces = session->snapshot().workspaces;
+        if (const std::optional<Workspace> ws = WorkspaceDirectory(workspaces).resolve(ref))
+            return ws->id;
+        for (const Qt::CaseSensitivity cs : {Qt::CaseSensitive, Qt::CaseInsensitive}) {
+            for (const Workspace &w : workspaces) {
+                if (w.name.compare(ref, cs) == 0)
+                    return w.id;
+            }
+        }
+        return session->principal().canonicalWorkspace(ref);
+    }
+
+    /// The refusal for acting on `userId` as a member of workspace `workspaceId` when the snapshot holds
+    /// that workspace's member list (Principal::memberListsRead) and `userId` is not on it; otherwise
+    /// empty. The server would answer 404.
+    QString notAMember(const QString &workspaceId, const QString &userId) const
+    {
+        const QString id = canonicalWorkspaceId(workspaceId);
+        if (!session->principal().memberListsRead.contains(id))
+            return {};
+        for (const WorkspaceMember &m : session->snapshot().members.value(id)) {
+            if (m.id == userId)
+                return {};
+        }
+        return OrgCommands::tr("%1 is not a member of workspace %2. Nothing was sent.")
+            .arg(userLabel(userId), workspaceLabel(workspaceId));
     }
 
     /// The current organisation role of user `userId` in the snapshot; empty when the user is not cached.
@@ -247,6 +330,33 @@ access::Decision OrgCommands::decide(access::Action action, const access::Target
     return access::AccessPolicy::decide(d->session->principal(), action, target);
 }
 
+bool OrgCommands::isSelf(const QString &userId) const
+{
+    if (userId.isEmpty())
+        return false;
+    const access::Principal &p = d->session->principal();
+    if (!p.userId.isEmpty() && p.userId == userId)
+        return true;
+    const QString email = p.email.trimmed();
+    if (email.isEmpty())
+        return false;
+    const auto sameEmail = [&email](const QString &other) {
+        return other.trimmed().compare(email, Qt::CaseInsensitive) == 0;
+    };
+    const CacheSnapshot &snap = d->session->snapshot();
+    for (const User &u : snap.users) {
+        if (u.id == userId && sameEmail(u.email))
+            return true;
+    }
+    for (const QList<WorkspaceMember> &members : snap.members) {
+        for (const WorkspaceMember &m : members) {
+            if (m.id == userId && sameEmail(m.email))
+                return true;
+        }
+    }
+    return false;
+}
+
 void OrgCommands::cancelAll()
 {
     d->cancelling = true;
@@ -266,12 +376,14 @@ void OrgCommands::createWorkspace(const WorkspaceDraft &draft, Done done)
         return done(refusedResult(no));
     if (const QString problem = workspaceNameProblem(draft.name); !problem.isEmpty())
         return done(refusedResult(problem));
+    if (const QString problem = workspaceDescriptionProblem(draft.description); !problem.isEmpty())
+        return done(refusedResult(problem));
     const QString name = draft.name;
     d->track(d->session->client()->createWorkspace(
         draft, d->guard<Workspace>([this, name, done](const ApiResult<Workspace> &r) {
-            OrgWriteResult result =
-                d->writeResult(access::Action::WorkspaceCreate, r.error,
-                               tr("Workspace “%1” created (%2).").arg(name, r.value.id), true);
+            OrgWriteResult result = d->writeResult(access::Action::WorkspaceCreate, r.error,
+                                                   tr("Workspace “%1” created (%2).").arg(name, r.value.id),
+                                                   true, nameTakenMessage(name));
             done(result);
         })));
 }
@@ -303,11 +415,22 @@ void OrgCommands::updateWorkspace(const QString &workspaceId, const QJsonObject 
             !name.isString() || !problem.isEmpty())
             return done(refusedResult(problem.isEmpty() ? tr("A workspace name must be text.") : problem));
     }
+    if (changes.contains(QLatin1String("description"))) {
+        const QJsonValue description = changes.value(QLatin1String("description"));
+        if (!description.isString() && !description.isNull())
+            return done(refusedResult(tr("A workspace description must be text, or null to clear it.")));
+        if (const QString problem = workspaceDescriptionProblem(description.toString()); !problem.isEmpty())
+            return done(refusedResult(problem));
+    }
     const QString where = d->workspaceLabel(workspaceId);
+    // A 409 on a rename means the name is taken; other changes get the generic conflict text.
+    const QString conflict = changes.contains(QLatin1String("name"))
+                                 ? nameTakenMessage(changes.value(QLatin1String("name")).toString())
+                                 : QString();
     d->track(d->session->client()->updateWorkspace(
-        workspaceId, changes, d->guard<bool>([this, where, done](const ApiResult<bool> &r) {
+        workspaceId, changes, d->guard<bool>([this, where, conflict, done](const ApiResult<bool> &r) {
             done(d->writeResult(access::Action::WorkspaceUpdate, r.error,
-                                tr("Workspace %1 updated.").arg(where), true));
+                                tr("Workspace %1 updated.").arg(where), true, conflict));
         })));
 }
 
@@ -345,11 +468,14 @@ void OrgCommands::deleteWorkspace(const QString &workspaceId, const QString &nam
 
 // --- Members --------------------------------------------------------------------------------------------
 
-void OrgCommands::addMembers(const QString &workspaceId, const QList<MemberGrant> &grants, Done done)
+void OrgCommands::addMembers(const QString &workspaceId, const QList<MemberGrant> &given, Done done)
 {
     if (const QString no = d->refusal(access::Action::MemberAdd, access::Target::forWorkspace(workspaceId));
         !no.isEmpty())
         return done(refusedResult(no));
+    QList<MemberGrant> grants = given;
+    for (MemberGrant &g : grants)
+        g.role = normalisedRole(g.role);
     for (const MemberGrant &g : grants) {
         access::Target target = access::Target::forWorkspace(workspaceId);
         target.userId = g.userId;
@@ -363,6 +489,9 @@ void OrgCommands::addMembers(const QString &workspaceId, const QList<MemberGrant
     for (const MemberGrant &g : grants) {
         if (g.userId.trimmed().isEmpty())
             return done(refusedResult(tr("Every user to add needs an id.")));
+        if (hasControlOrBidi(g.userId))
+            return done(
+                refusedResult(tr("A user id cannot contain control or direction-changing characters.")));
         if (!isWorkspaceRole(g.role))
             return done(refusedResult(workspaceRoleProblem(g.role)));
         if (seen.contains(g.userId))
@@ -381,16 +510,25 @@ void OrgCommands::addMembers(const QString &workspaceId, const QList<MemberGrant
     }
     const int count = int(grants.size());
     const QString where = d->workspaceLabel(workspaceId);
+    // A 409 (AB07) means someone was a member already: the snapshot was behind the server.
+    const QString conflict =
+        count == 1 ? tr("%1 is already a member of workspace %2: change their role instead.")
+                         .arg(d->userLabel(grants.first().userId), where)
+                   : tr("One of these users is already a member of workspace %1: change their role instead "
+                        "of adding them.")
+                         .arg(where);
     d->track(d->session->client()->addWorkspaceMembers(
-        workspaceId, grants, d->guard<bool>([this, where, count, done](const ApiResult<bool> &r) {
+        workspaceId, grants, d->guard<bool>([this, where, count, conflict, done](const ApiResult<bool> &r) {
             done(d->writeResult(access::Action::MemberAdd, r.error,
-                                tr("%n user(s) added to workspace %1.", nullptr, count).arg(where), true));
+                                tr("%n user(s) added to workspace %1.", nullptr, count).arg(where), true,
+                                conflict));
         })));
 }
 
-void OrgCommands::updateMemberRole(const QString &workspaceId, const QString &userId, const QString &role,
-                                   Done done)
+void OrgCommands::updateMemberRole(const QString &workspaceId, const QString &userId,
+                                   const QString &givenRole, Done done)
 {
+    const QString role = normalisedRole(givenRole);
     access::Target target = access::Target::forWorkspace(workspaceId);
     target.userId = userId;
     target.role = role;
@@ -400,6 +538,8 @@ void OrgCommands::updateMemberRole(const QString &workspaceId, const QString &us
         return done(refusedResult(tr("Choose the member whose role changes.")));
     if (!isWorkspaceRole(role))
         return done(refusedResult(workspaceRoleProblem(role)));
+    if (const QString no = d->notAMember(workspaceId, userId); !no.isEmpty())
+        return done(refusedResult(no));
     d->track(d->session->client()->updateWorkspaceMember(
         workspaceId, userId, role,
         d->guard<bool>([this, who = d->userLabel(userId), where = d->workspaceLabel(workspaceId), role,
@@ -417,6 +557,8 @@ void OrgCommands::removeMember(const QString &workspaceId, const QString &userId
         return done(refusedResult(no));
     if (userId.trimmed().isEmpty())
         return done(refusedResult(tr("Choose the member to remove.")));
+    if (const QString no = d->notAMember(workspaceId, userId); !no.isEmpty())
+        return done(refusedResult(no));
     d->track(d->session->client()->removeWorkspaceMember(
         workspaceId, userId,
         d->guard<bool>([this, who = d->userLabel(userId), where = d->workspaceLabel(workspaceId),
@@ -428,8 +570,9 @@ void OrgCommands::removeMember(const QString &workspaceId, const QString &userId
 
 // --- Organisation users ---------------------------------------------------------------------------------
 
-void OrgCommands::updateUserRole(const QString &userId, const QString &role, Done done)
+void OrgCommands::updateUserRole(const QString &userId, const QString &givenRole, Done done)
 {
+    const QString role = normalisedRole(givenRole);
     access::Target target;
     target.userId = userId;
     target.role = role;
@@ -477,30 +620,52 @@ void OrgCommands::listInvites(std::function<void(const ApiResult<QList<Invite>> 
         })));
 }
 
-void OrgCommands::createInvite(const InviteDraft &draft,
+void OrgCommands::createInvite(const InviteDraft &given,
                                std::function<void(const OrgWriteResult &, const InviteLink &link)> done)
 {
+    InviteDraft draft = given;
+    draft.role = normalisedRole(draft.role);
+    for (InviteWorkspace &w : draft.workspaces)
+        w.role = normalisedRole(w.role);
     access::Target target;
     target.role = draft.role;
     if (const QString no = d->refusal(access::Action::InviteCreate, target); !no.isEmpty())
         return done(refusedResult(no), {});
-    if (!looksLikeEmail(draft.email))
-        return done(refusedResult(tr("“%1” is not an e-mail address.").arg(draft.email)), {});
+    if (const QString problem = inviteEmailProblem(draft.email); !problem.isEmpty())
+        return done(refusedResult(problem), {});
     if (!isAssignableOrgRole(draft.role))
         return done(refusedResult(orgRoleProblem(draft.role)), {});
     if (draft.workspaces.isEmpty())
         return done(refusedResult(tr("An invite needs at least one workspace and the role in it.")), {});
+    QSet<QString> named;
     for (const InviteWorkspace &w : draft.workspaces) {
         if (w.workspace.trimmed().isEmpty())
             return done(refusedResult(tr("Every workspace of the invite needs an id or slug.")), {});
+        if (hasControlOrBidi(w.workspace))
+            return done(
+                refusedResult(tr("A workspace id or slug cannot contain control or direction-changing "
+                                 "characters.")),
+                {});
         if (!isWorkspaceRole(w.role))
             return done(refusedResult(workspaceRoleProblem(w.role)), {});
+        // One role per workspace: `Staging:member` and `Staging:admin` (by name, slug or id) is a mistake.
+        const QString id = d->canonicalWorkspaceId(w.workspace);
+        if (named.contains(id))
+            return done(refusedResult(tr("Workspace %1 is named twice in the invite: give each workspace "
+                                         "once, with one role. Nothing was sent.")
+                                          .arg(d->workspaceLabel(id))),
+                        {});
+        named.insert(id);
     }
     const QString email = draft.email;
     d->track(d->session->client()->createInvite(
         draft, d->guard<InviteLink>([this, email, done](const ApiResult<InviteLink> &r) {
             done(d->writeResult(access::Action::InviteCreate, r.error, tr("%1 was invited.").arg(email),
-                                false),
+                                false,
+                                tr("An invite for %1 already exists, or they are already in the "
+                                   "organisation: resend or delete the pending invite (list the invites) "
+                                   "instead of inviting again.")
+                                    .arg(email)),
                  r.value);
         })));
 }

@@ -5,6 +5,7 @@
 // denied commands are refused before anything is sent, and the server refuses them too when sent directly.
 
 #include "access/action.h"
+#include "domain/text.h"
 #include "portkey/adminapiclient.h"
 #include "sandbox/organisation.h"
 #include "sandbox/sandboxserver.h"
@@ -111,6 +112,14 @@ private slots:
     void lostReplyMaybeApplied();
     void requestSyncDuringSyncSyncsAgain();
     void cancelAllReportsCancelled();
+    void hasControlOrBidiFindsEveryKind_data();
+    void hasControlOrBidiFindsEveryKind();
+    void controlAndBidiTextIsRefused();
+    void nonMemberIsRefusedLocally();
+    void inviteNamingAWorkspaceTwiceIsRefused();
+    void conflictsGetFittingMessages();
+    void rolesAreTrimmedAndLowerCased();
+    void isSelfKnowsThePrincipal();
 
 private:
     struct Fixture
@@ -874,6 +883,358 @@ void TestOrgCommands::cancelAllReportsCancelled()
     f.commands->listInvites([&](const ApiResult<QList<Invite>> &r) { dropped = r.error; });
     f.session->close(); // cancels the session's calls at once
     QVERIFY(!dropped.has_value());
+}
+
+void TestOrgCommands::hasControlOrBidiFindsEveryKind_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("refused");
+    const auto with = [](char16_t c) {
+        return QString(QStringLiteral("ab") + QChar(c) + QStringLiteral("cd"));
+    };
+    QTest::newRow("NUL") << with(0x0000) << true;
+    QTest::newRow("tab") << with(0x0009) << true;
+    QTest::newRow("newline") << with(0x000a) << true;
+    QTest::newRow("carriage return") << with(0x000d) << true;
+    QTest::newRow("ESC") << with(0x001b) << true;
+    QTest::newRow("unit separator") << with(0x001f) << true;
+    QTest::newRow("DEL") << with(0x007f) << true;
+    QTest::newRow("C1 first") << with(0x0080) << true;
+    QTest::newRow("C1 NEL") << with(0x0085) << true;
+    QTest::newRow("C1 CSI") << with(0x009b) << true;
+    QTest::newRow("C1 last") << with(0x009f) << true;
+    QTest::newRow("LRM") << with(0x200e) << true;
+    QTest::newRow("RLM") << with(0x200f) << true;
+    QTest::newRow("ALM") << with(0x061c) << true;
+    QTest::newRow("LRE") << with(0x202a) << true;
+    QTest::newRow("RLO") << with(0x202e) << true;
+    QTest::newRow("LRI") << with(0x2066) << true;
+    QTest::newRow("PDI") << with(0x2069) << true;
+    QTest::newRow("line separator") << with(0x2028) << true;
+    QTest::newRow("paragraph separator") << with(0x2029) << true;
+    QTest::newRow("empty") << QString() << false;
+    QTest::newRow("plain") << QStringLiteral("Production eu-west (v2)") << false;
+    QTest::newRow("space and NBSP") << with(0x00a0) << false;
+    QTest::newRow("latin accents") << QStringLiteral("Évaluation « org » ß") << false;
+    QTest::newRow("arabic") << QStringLiteral("مساحة العمل") << false;
+    QTest::newRow("hebrew") << QStringLiteral("סביבת עבודה") << false;
+    QTest::newRow("cjk") << QStringLiteral("工作区") << false;
+    QTest::newRow("emoji") << QStringLiteral("ship it 🚀") << false;
+    QTest::newRow("zero-width joiner") << with(0x200d) << false;
+    QTest::newRow("U+202F narrow NBSP") << with(0x202f) << false;
+    QTest::newRow("U+206A") << with(0x206a) << false;
+}
+
+void TestOrgCommands::hasControlOrBidiFindsEveryKind()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, refused);
+    QCOMPARE(hasControlOrBidi(text), refused);
+}
+
+void TestOrgCommands::controlAndBidiTextIsRefused()
+{
+    Fixture f;
+    QVERIFY(setUp(f, QStringLiteral("owner")));
+    OrgCommands &c = *f.commands;
+    const Workspace production = *f.workspace(QStringLiteral("Production"));
+    const QString user = outsider(f.session->snapshot(), f.workspace(QStringLiteral("Staging"))->id);
+    QVERIFY(!user.isEmpty());
+    const QList<QString> bad{QStringLiteral("\t"),   QStringLiteral("\n"),   QStringLiteral("\x1b[2J"),
+                             QString(QChar(0x7f)),   QString(QChar(0x85)),   QString(QChar(0x9b)),
+                             QString(QChar(0x202a)), QString(QChar(0x202e)), QString(QChar(0x2066)),
+                             QString(QChar(0x2069)), QString(QChar(0x200e)), QString(QChar(0x200f))};
+    const QString nameProblem =
+        QStringLiteral("A workspace name cannot contain control or direction-changing characters.");
+    const QString descriptionProblem =
+        QStringLiteral("A workspace description cannot contain control or direction-changing characters.");
+    const QString emailProblem =
+        QStringLiteral("An e-mail address cannot contain control or direction-changing characters.");
+    const QString roleProblem = QStringLiteral("A workspace role cannot contain control");
+    const auto invite = [&c](const InviteDraft &d) {
+        return [&c, d](OrgCommands::Done done) {
+            c.createInvite(d, [done](const OrgWriteResult &r, const InviteLink &) { done(r); });
+        };
+    };
+    for (const QString &b : bad) {
+        const QString text = QString(QStringLiteral("Ops") + b + QStringLiteral("team"));
+        const QString email = QString(QStringLiteral("x") + b + QStringLiteral("@evil.com"));
+        InviteDraft badEmail{
+            email, QStringLiteral("member"), {InviteWorkspace{production.id, QStringLiteral("member")}}, {}};
+        InviteDraft badRole{
+            QStringLiteral("ok@example.org"),
+            QStringLiteral("member"),
+            {InviteWorkspace{production.id, QString(QStringLiteral("ad") + b + QStringLiteral("min"))}},
+            {}};
+        const QList<std::pair<std::function<void(OrgCommands::Done)>, QString>> cases{
+            {[&](auto done) {
+                 c.createWorkspace(WorkspaceDraft{text, {}, {}, {}, {}}, done);
+             },
+             nameProblem},
+            {[&](auto done) {
+                 c.createWorkspace(WorkspaceDraft{QStringLiteral("Ops"), text, {}, {}, {}}, done);
+             },
+             descriptionProblem},
+            {[&](auto done) {
+                 c.updateWorkspace(production.id, {{QStringLiteral("name"), text}}, done);
+             },
+             nameProblem},
+            {[&](auto done) {
+                 c.updateWorkspace(production.id, {{QStringLiteral("description"), text}}, done);
+             },
+             descriptionProblem},
+            {invite(badEmail), emailProblem},
+            {invite(badRole), roleProblem},
+            {[&](auto done) {
+                 c.addMembers(production.id,
+                              {MemberGrant{user, QString(QStringLiteral("mem") + b + QStringLiteral("ber"))}},
+                              done);
+             },
+             roleProblem},
+        };
+        const QString shown = QString::number(b.front().unicode(), 16);
+        for (const auto &[run, expected] : cases) {
+            const OrgWriteResult r = runWrite(run);
+            QVERIFY2(r.error.kind == ApiError::Kind::Invalid, qPrintable(shown));
+            QVERIFY2(r.message.contains(expected), qPrintable(QString(shown + QLatin1Char(' ') + r.message)));
+            // The offending text is never echoed back.
+            QVERIFY2(!r.message.contains(b), qPrintable(shown));
+        }
+    }
+    QCOMPARE(f.server->recordedRequests().size(), 0);
+}
+
+void TestOrgCommands::nonMemberIsRefusedLocally()
+{
+    Fixture f;
+    QVERIFY(setUp(f, QStringLiteral("owner")));
+    const Workspace staging = *f.workspace(QStringLiteral("Staging"));
+    const QString user = outsider(f.session->snapshot(), staging.id);
+    QVERIFY(!user.isEmpty());
+    // The owner's key read Staging's member list, so a missing entry means "not a member".
+    QVERIFY(f.session->principal().memberListsRead.contains(staging.id));
+
+    for (const QString &ref : {staging.id, staging.slug}) {
+        const OrgWriteResult removed =
+            runWrite([&](OrgCommands::Done done) { f.commands->removeMember(ref, user, done); });
+        QCOMPARE(removed.error.kind, ApiError::Kind::Invalid);
+        QVERIFY2(removed.message.contains(QStringLiteral("is not a member of workspace “Staging”. Nothing "
+                                                         "was sent.")),
+                 qPrintable(removed.message));
+        const OrgWriteResult changed = runWrite([&](OrgCommands::Done done) {
+            f.commands->updateMemberRole(ref, user, QStringLiteral("manager"), done);
+        });
+        QCOMPARE(changed.error.kind, ApiError::Kind::Invalid);
+        QVERIFY2(changed.message.contains(QStringLiteral("is not a member of workspace")),
+                 qPrintable(changed.message));
+    }
+    QCOMPARE(f.server->recordedRequests().size(), 0);
+
+    // A member is still removed.
+    const QString member = f.session->snapshot().members.value(staging.id).first().id;
+    const OrgWriteResult removed =
+        runWrite([&](OrgCommands::Done done) { f.commands->removeMember(staging.id, member, done); });
+    QVERIFY2(removed.ok(), qPrintable(removed.message));
+    QCOMPARE(requestsSeen(*f.server, QStringLiteral("DELETE")), 1);
+}
+
+void TestOrgCommands::inviteNamingAWorkspaceTwiceIsRefused()
+{
+    Fixture f;
+    QVERIFY(setUp(f, QStringLiteral("owner")));
+    const Workspace staging = *f.workspace(QStringLiteral("Staging"));
+    const Workspace production = *f.workspace(QStringLiteral("Production"));
+    QVERIFY(!staging.slug.isEmpty() && staging.slug != staging.id);
+    const auto create = [&f](const QList<InviteWorkspace> &workspaces) {
+        InviteDraft draft{QStringLiteral("twice@example.org"), QStringLiteral("member"), workspaces, {}};
+        return runWrite([&](OrgCommands::Done done) {
+            f.commands->createInvite(draft, [done](const OrgWriteResult &r, const InviteLink &) { done(r); });
+        });
+    };
+    const QString m = QStringLiteral("member");
+    const QString a = QStringLiteral("admin");
+    const QList<QList<InviteWorkspace>> twice{
+        {{QStringLiteral("Staging"), m}, {QStringLiteral("Staging"), a}},
+        {{staging.id, m}, {staging.slug, a}},
+        {{QStringLiteral("Staging"), m}, {staging.id, m}},
+        {{staging.slug, m}, {production.id, m}, {QStringLiteral("staging"), a}},
+    };
+    for (const QList<InviteWorkspace> &workspaces : twice) {
+        const OrgWriteResult r = create(workspaces);
+        QCOMPARE(r.error.kind, ApiError::Kind::Invalid);
+        QVERIFY2(r.message.contains(QStringLiteral("Workspace “Staging” is named twice in the invite")),
+                 qPrintable(r.message));
+    }
+    QCOMPARE(f.server->recordedRequests().size(), 0);
+
+    // Two different workspaces are fine.
+    const OrgWriteResult ok = create({{staging.slug, m}, {production.id, a}});
+    QVERIFY2(ok.ok(), qPrintable(ok.message));
+    QCOMPARE(requestsSeen(*f.server, QStringLiteral("POST")), 1);
+}
+
+void TestOrgCommands::conflictsGetFittingMessages()
+{
+    Fixture f;
+    QVERIFY(setUp(f, QStringLiteral("owner")));
+    const Workspace production = *f.workspace(QStringLiteral("Production"));
+    const QString generic = QStringLiteral("choose another name");
+
+    // Invite: the same address twice (invites are not cached, so the server is the one to say so).
+    InviteDraft draft{QStringLiteral("again@example.org"),
+                      QStringLiteral("member"),
+                      {InviteWorkspace{production.slug, QStringLiteral("member")}},
+                      {}};
+    const auto invite = [&] {
+        return runWrite([&](OrgCommands::Done done) {
+            f.commands->createInvite(draft, [done](const OrgWriteResult &r, const InviteLink &) { done(r); });
+        });
+    };
+    QVERIFY(invite().ok());
+    const OrgWriteResult invitedAgain = invite();
+    QCOMPARE(invitedAgain.error.httpStatus, 409);
+    QVERIFY2(
+        invitedAgain.message.contains(QStringLiteral("An invite for again@example.org already exists")) &&
+            invitedAgain.message.contains(QStringLiteral("resend or delete")) &&
+            !invitedAgain.message.contains(generic),
+        qPrintable(invitedAgain.message));
+
+    // Member add: someone added behind the snapshot's back (straight through the client, no sync).
+    const QString staging = f.workspace(QStringLiteral("Staging"))->id;
+    const QString user = outsider(f.session->snapshot(), staging);
+    QVERIFY(!user.isEmpty());
+    std::optional<ApiError> direct;
+    f.session->client()->addWorkspaceMembers(staging, {MemberGrant{user, QStringLiteral("member")}},
+                                             [&](const ApiResult<bool> &r) { direct = r.error; });
+    QTRY_VERIFY_WITH_TIMEOUT(direct.has_value(), kTimeoutMs);
+    QVERIFY(!direct->isError());
+    QVERIFY(memberRole(f.session->snapshot(), staging, user).isEmpty());
+    const OrgWriteResult addedAgain = runWrite([&](OrgCommands::Done done) {
+        f.commands->addMembers(staging, {MemberGrant{user, QStringLiteral("admin")}}, done);
+    });
+    QCOMPARE(addedAgain.error.httpStatus, 409);
+    QVERIFY2(addedAgain.message.contains(QStringLiteral("is already a member of workspace “Staging”: change "
+                                                        "their role instead")) &&
+                 !addedAgain.message.contains(generic),
+             qPrintable(addedAgain.message));
+
+    // Workspace create and rename: the server says the name is taken.
+    sandbox::Fault taken = fault(QStringLiteral("POST"), QStringLiteral("/v1/admin/workspaces"));
+    taken.status = 409;
+    taken.code = QStringLiteral("AB07");
+    f.server->injectFault(taken);
+    const OrgWriteResult created = runWrite([&](OrgCommands::Done done) {
+        f.commands->createWorkspace(WorkspaceDraft{QStringLiteral("Taken"), {}, {}, {}, {}}, done);
+    });
+    QCOMPARE(created.error.httpStatus, 409);
+    QVERIFY2(created.message.startsWith(
+                 QStringLiteral("A workspace named “Taken” already exists: choose another name.")),
+             qPrintable(created.message));
+    QVERIFY(!created.maybeApplied);
+
+    taken = fault(QStringLiteral("PUT"), QStringLiteral("^/v1/admin/workspaces/[^/]+$"));
+    taken.status = 409;
+    taken.code = QStringLiteral("AB07");
+    f.server->injectFault(taken);
+    const OrgWriteResult renamed = runWrite([&](OrgCommands::Done done) {
+        f.commands->updateWorkspace(production.id, {{QStringLiteral("name"), QStringLiteral("Staging")}},
+                                    done);
+    });
+    QCOMPARE(renamed.error.httpStatus, 409);
+    QVERIFY2(renamed.message.startsWith(
+                 QStringLiteral("A workspace named “Staging” already exists: choose another name.")),
+             qPrintable(renamed.message));
+}
+
+void TestOrgCommands::rolesAreTrimmedAndLowerCased()
+{
+    Fixture f;
+    QVERIFY(setUp(f, QStringLiteral("owner")));
+    const Workspace staging = *f.workspace(QStringLiteral("Staging"));
+    const QString user = outsider(f.session->snapshot(), staging.id);
+    QVERIFY(!user.isEmpty());
+
+    const OrgWriteResult added = runWrite([&](OrgCommands::Done done) {
+        f.commands->addMembers(staging.id, {MemberGrant{user, QStringLiteral(" Member ")}}, done);
+    });
+    QVERIFY2(added.ok(), qPrintable(added.message));
+    QTRY_COMPARE_WITH_TIMEOUT(memberRole(f.session->snapshot(), staging.id, user), QStringLiteral("member"),
+                              kTimeoutMs);
+    QVERIFY(syncSettles(*f.session));
+
+    const OrgWriteResult changed = runWrite([&](OrgCommands::Done done) {
+        f.commands->updateMemberRole(staging.id, user, QStringLiteral("MANAGER\t"), done);
+    });
+    QVERIFY2(changed.ok(), qPrintable(changed.message));
+    QTRY_COMPARE_WITH_TIMEOUT(memberRole(f.session->snapshot(), staging.id, user), QStringLiteral("manager"),
+                              kTimeoutMs);
+    QVERIFY(syncSettles(*f.session));
+
+    const OrgWriteResult promoted = runWrite(
+        [&](OrgCommands::Done done) { f.commands->updateUserRole(user, QStringLiteral(" Admin"), done); });
+    QVERIFY2(promoted.ok(), qPrintable(promoted.message));
+    QTRY_VERIFY_WITH_TIMEOUT(userWithId(f.session->snapshot(), user) &&
+                                 userWithId(f.session->snapshot(), user)->role == QLatin1String("admin"),
+                             kTimeoutMs);
+    QVERIFY(syncSettles(*f.session));
+
+    // The policy sees the normalised role too: the same role again, and the owner role, are refused.
+    f.server->clearRecordedRequests();
+    const OrgWriteResult same = runWrite(
+        [&](OrgCommands::Done done) { f.commands->updateUserRole(user, QStringLiteral("ADMIN "), done); });
+    QCOMPARE(same.error.kind, ApiError::Kind::Invalid);
+    QVERIFY2(same.message.contains(QStringLiteral("already has this role")), qPrintable(same.message));
+    const OrgWriteResult owner = runWrite(
+        [&](OrgCommands::Done done) { f.commands->updateUserRole(user, QStringLiteral(" Owner "), done); });
+    QCOMPARE(owner.error.kind, ApiError::Kind::Invalid);
+    QVERIFY2(owner.message.contains(QStringLiteral("owner role cannot be given")), qPrintable(owner.message));
+    QCOMPARE(f.server->recordedRequests().size(), 0);
+
+    // Invites: the organisation role and each workspace role are sent normalised.
+    InviteDraft draft{QStringLiteral("roles@example.org"),
+                      QStringLiteral(" Member"),
+                      {InviteWorkspace{staging.slug, QStringLiteral("Admin ")}},
+                      {}};
+    const OrgWriteResult invited = runWrite([&](OrgCommands::Done done) {
+        f.commands->createInvite(draft, [done](const OrgWriteResult &r, const InviteLink &) { done(r); });
+    });
+    QVERIFY2(invited.ok(), qPrintable(invited.message));
+    QJsonObject body;
+    for (const sandbox::RecordedRequest &r : f.server->recordedRequests()) {
+        if (r.method == QLatin1String("POST") && r.path == QLatin1String("/v1/admin/users/invites"))
+            body = r.body.toObject();
+    }
+    QCOMPARE(body.value(QStringLiteral("role")).toString(), QStringLiteral("member"));
+    QCOMPARE(body.value(QStringLiteral("workspaces"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("role"))
+                 .toString(),
+             QStringLiteral("admin"));
+}
+
+void TestOrgCommands::isSelfKnowsThePrincipal()
+{
+    Fixture f;
+    QVERIFY(setUp(f, QStringLiteral("owner")));
+    const QString me = f.server->persona(QStringLiteral("owner"))->userId;
+    QVERIFY(!me.isEmpty());
+    QCOMPARE(f.session->principal().userId, me);
+    QVERIFY(f.commands->isSelf(me));
+    QVERIFY(!f.commands->isSelf(f.server->persona(QStringLiteral("org-member"))->userId));
+    QVERIFY(!f.commands->isSelf(QString()));
+    QVERIFY(!f.commands->isSelf(QStringLiteral("00000000-0000-4000-8000-000000000000")));
+
+    // A workspace user key that may list neither keys nor users: who is acting stays unknown, so no id is
+    // taken for the principal's own.
+    Fixture m;
+    QVERIFY(setUp(m, QStringLiteral("member")));
+    QVERIFY(m.session->principal().userId.isEmpty());
+    const QString member = m.server->persona(QStringLiteral("member"))->userId;
+    QVERIFY(!member.isEmpty());
+    QVERIFY(!m.commands->isSelf(member));
+    QVERIFY(!m.commands->isSelf(me));
 }
 
 QTEST_GUILESS_MAIN(TestOrgCommands)
