@@ -50,6 +50,17 @@ using cli::writeTo;
 
 namespace {
 
+/// The names (without dashes) of the options in `options` that take a value.
+QStringList valueOptionNames(const QList<QCommandLineOption> &options)
+{
+    QStringList names;
+    for (const QCommandLineOption &o : options) {
+        if (!o.valueName().isEmpty())
+            names += o.names();
+    }
+    return names;
+}
+
 bool stdinIsTerminal()
 {
 #ifdef Q_OS_WIN
@@ -273,13 +284,18 @@ void CliApp::start()
            "  --metadata KEY=VALUE (repeat), --config-id ID.\n"
            "WORKSPACE is a workspace's id, slug or name (case-insensitive); USER a user's id or e-mail.\n"
            "WHEN is ISO 8601 with Z or an offset, or a local date or time (2026-12-31 18:00).\n"
-           "Destructive commands ask on a terminal; without one they need --yes.\n"
+           "Destructive commands ask on a terminal; without one they need --yes; so do removing yourself\n"
+           "and changing your own role.\n"
+           "An option's value may not start with --: write --name=--x if you mean it.\n"
+           "Exit codes: 0 done; 1 the command failed (server, keychain, cache, a workspace or user this\n"
+           "profile does not know, or refused by the access policy); 2 the command line is wrong (usage,\n"
+           "an invalid value or role, a missing --yes).\n"
            "--sandbox starts a fresh sandbox organisation on every run and syncs it before answering, so\n"
            "nothing carries over between runs; its profile exists only during the run and is not listed\n"
            "by `profile list`."));
     const QCommandLineOption help = m_parser.addHelpOption();
     const QCommandLineOption version = m_parser.addVersionOption();
-    m_parser.addOptions({
+    const QList<QCommandLineOption> options{
         {QStringLiteral("json"), tr("Print machine-readable JSON.")},
         {QStringLiteral("profile"), tr("Use the profile called NAME."), QStringLiteral("NAME")},
         {QStringLiteral("sandbox"),
@@ -351,12 +367,16 @@ void CliApp::start()
         {QStringLiteral("verbose"), tr("Write log lines (ids and names, never secrets) to stderr.")},
         {QStringLiteral("rebuild-cache"),
          tr("When the cache cannot be read: move it aside (it is kept) and rebuild it from the server.")},
-    });
+    };
+    m_parser.addOptions(options);
     m_parser.addPositionalArgument(QStringLiteral("command"), tr("See the list of commands above."));
 
     m_json = m_arguments.contains(QStringLiteral("--json")); // for a failure to parse the rest
     if (!m_parser.parse(m_arguments))
         return fail(m_parser.errorText() + tr(". Run with --help for usage"), Usage);
+    if (const QString taken = cli::optionTakenAsValue(m_arguments, valueOptionNames(options));
+        !taken.isEmpty())
+        return fail(taken, Usage);
     if (m_parser.isSet(help)) {
         print(m_parser.helpText());
         return finish(Ok);

@@ -18,6 +18,7 @@
 namespace pk {
 
 class CredentialStore;
+struct InviteLink;
 class OrgCommands;
 struct OrgWriteResult;
 class ProfileStore;
@@ -166,16 +167,32 @@ private:
     bool hasOperands(int count, const QString &usage);
     /// True when the policy allows `action` on `target`; else fails with its reason and returns false.
     bool orgAllowed(access::Action action, const access::Target &target);
-    /// The workspace `ref` names (id, slug or name; a workspace key's own workspace when its key may not
-    /// list workspaces), or std::nullopt after failing: with the policy's reason when it refuses `action`
-    /// in `ref`, else listing the known workspaces.
+    /// The workspace `ref` names (id, slug or name, cli::findWorkspace(); unlistedWorkspace() when the
+    /// profile's key may not list workspaces), or std::nullopt after failing: with the policy's reason when
+    /// it refuses `action` in `ref`, else listing (some of) the known workspaces.
     std::optional<Workspace> orgWorkspace(const QString &ref, access::Action action);
+    /// orgWorkspace() for a profile whose key may not list workspaces (so the snapshot holds none): the
+    /// key's own workspace (Principal::workspace) by id, slug or name; while that is unknown, `ref` as given,
+    /// an id or slug the server checks. Else std::nullopt after failing with the policy's reason, or saying
+    /// that this key may not list workspaces and naming its own.
+    std::optional<Workspace> unlistedWorkspace(const QString &ref, access::Action action);
     /// The user id `ref` names: an id or e-mail of a cached user or member, else `ref` itself when it is
     /// no e-mail; std::nullopt after failing for an unknown e-mail (with the policy's reason when it refuses
     /// `action` on `target`).
     std::optional<QString> orgUserId(const QString &ref, access::Action action, const access::Target &target);
     /// "Name <email>" of the cached user `id`, else `id`.
     QString userLabel(const QString &id) const;
+    /// confirm() for removing `userId` with `question` (`verb` as for confirm()); when it is the profile's
+    /// own person (OrgCommands::isSelf()) the question starts "This is you: Name <email>." and the refusal
+    /// without a terminal names "remove yourself". True when confirmed; else it failed.
+    bool confirmRemoval(const QString &userId, const QString &question, const QString &verb);
+    /// True at once unless `userId` is the profile's own person; then confirm() ("This is you: …. Change
+    /// your own role to `role`?"), which without a terminal needs `--yes` (exit code 2 otherwise).
+    bool confirmOwnRoleChange(const QString &userId, const QString &role);
+    /// Prints `headline`, then the invite link when cli::isPrintableUrl() accepts it, else that the server's
+    /// link was not a valid URL. `--json`: `{"id", "invite_link"}`, the link null and `"invite_link_problem"`
+    /// saying why when it was not valid.
+    void reportInviteLink(const QString &headline, const InviteLink &link);
     /// Ends an OrgCommands write: waits for the sync it started, then runs `report` and exits 0 when it
     /// succeeded, or fails with the result's message (a lost reply: it may have applied; check with
     /// `check`).

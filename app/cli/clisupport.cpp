@@ -1,11 +1,23 @@
 #include "cli/clisupport.h"
 
-#include "cli/cliapp.h"
 #include "cli/terminaltext.h"
+
+#include <QCoreApplication>
+#include <QUrl>
 
 #include <algorithm>
 
 namespace pk::cli {
+
+namespace {
+
+/// `text` translated in the context of the CLI's other messages (pk::CliApp).
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("pk::CliApp", text);
+}
+
+} // namespace
 
 void writeTo(FILE *stream, const QByteArray &bytes)
 {
@@ -40,15 +52,14 @@ QString cliErrorText(const ApiError &e, const QString &profileName)
 {
     if (e.kind == ApiError::Kind::Http) {
         const QString code = e.code.toUpper();
-        const QString server = e.message.isEmpty() ? QString() : CliApp::tr(" (Server: %1)").arg(e.message);
+        const QString server = e.message.isEmpty() ? QString() : tr(" (Server: %1)").arg(e.message);
         if (code == QLatin1String("AB01") || (code.isEmpty() && e.httpStatus == 400))
-            return CliApp::tr(
-                       "Portkey rejected the request as invalid%1. Check the values given on the command "
-                       "line and try again")
+            return tr("Portkey rejected the request as invalid%1. Check the values given on the command "
+                      "line and try again")
                 .arg(server);
         if (code == QLatin1String("AB05") || e.httpStatus == 401)
-            return CliApp::tr("Portkey did not accept this profile's API key: it is invalid, expired or "
-                              "revoked%1. Give the profile a valid key with `profile set-key %2`")
+            return tr("Portkey did not accept this profile's API key: it is invalid, expired or "
+                      "revoked%1. Give the profile a valid key with `profile set-key %2`")
                 .arg(server, profileName.isEmpty() ? QStringLiteral("NAME") : shellArg(profileName));
     }
     return e.userText();
@@ -64,34 +75,86 @@ std::pair<QString, QString> errorAndHint(const QString &line)
     return {line, QString()};
 }
 
+namespace {
+
+/// "Name (id)" for a workspace in a failure.
+QString labelled(const Workspace &w)
+{
+    return QStringLiteral("%1 (%2)").arg(w.name, w.id);
+}
+
+/// The failure for a reference that names no workspace: the first kKnownWorkspacesShown known ones.
+QString unknownWorkspace(const QList<Workspace> &workspaces, const QString &ref)
+{
+    if (workspaces.isEmpty())
+        return tr("no workspace named/identified “%1” is known to this profile. Run `sync`, then "
+                  "`workspaces list`")
+            .arg(ref);
+    QStringList known;
+    for (const Workspace &w : workspaces.first(std::min<qsizetype>(workspaces.size(), kKnownWorkspacesShown)))
+        known.append(labelled(w));
+    const qsizetype more = workspaces.size() - known.size();
+    if (more > 0)
+        known.append(tr("and %1 more; see `workspaces list`").arg(more));
+    return tr("no workspace named/identified “%1”; known: %2").arg(ref, known.join(QStringLiteral(", ")));
+}
+
+} // namespace
+
 std::optional<Workspace> findWorkspace(const WorkspaceDirectory &dir, const QString &ref, QString *error)
 {
-    if (const std::optional<Workspace> ws = dir.resolve(ref))
-        return ws;
+    const std::optional<Workspace> bySlug = dir.resolve(ref);
+    if (bySlug && bySlug->id == ref)
+        return bySlug;
     QList<Workspace> named;
-    QStringList known;
     for (const Workspace &w : dir.workspaces()) {
-        known.append(QStringLiteral("%1 (%2)").arg(w.name, w.id));
-        if (w.name.compare(ref, Qt::CaseInsensitive) == 0)
+        if (w.name.compare(ref, Qt::CaseInsensitive) == 0 && (!bySlug || w.id != bySlug->id))
             named.append(w);
+    }
+    if (bySlug && named.isEmpty())
+        return bySlug;
+    if (bySlug) {
+        *error = tr("“%1” is ambiguous: it is the slug of %2 and the name of %3. Give the id instead")
+                     .arg(ref, labelled(*bySlug), labelled(named.first()));
+        return std::nullopt;
     }
     if (named.size() == 1)
         return named.first();
     if (named.isEmpty()) {
-        *error = known.isEmpty()
-                     ? CliApp::tr("no workspace named/identified “%1” is known to this profile. Run `sync`, "
-                                  "then `workspaces list`")
-                           .arg(ref)
-                     : CliApp::tr("no workspace named/identified “%1”; known: %2")
-                           .arg(ref, known.join(QStringLiteral(", ")));
+        *error = unknownWorkspace(dir.workspaces(), ref);
         return std::nullopt;
     }
     QStringList candidates;
     for (const Workspace &w : std::as_const(named))
-        candidates.append(QStringLiteral("%1 (%2)").arg(w.name, w.id));
-    *error = CliApp::tr("several workspaces are named “%1”: %2. Give the id instead")
+        candidates.append(labelled(w));
+    *error = tr("several workspaces are named “%1”: %2. Give the id instead")
                  .arg(ref, candidates.join(QStringLiteral(", ")));
     return std::nullopt;
+}
+
+QString optionTakenAsValue(const QStringList &arguments, const QStringList &valueOptions)
+{
+    for (qsizetype i = 1; i + 1 < arguments.size(); ++i) {
+        const QString &arg = arguments.at(i);
+        if (arg == QLatin1String("--"))
+            break;
+        const QString &next = arguments.at(i + 1);
+        if (arg.startsWith(QLatin1String("--")) && valueOptions.contains(arg.mid(2)) &&
+            next.startsWith(QLatin1String("--")))
+            return tr("%1 needs a value (got the option %2); write %1=%2 if you mean it").arg(arg, next);
+    }
+    return {};
+}
+
+bool isPrintableUrl(const QString &link)
+{
+    const bool plain = std::none_of(link.cbegin(), link.cend(), [](QChar c) {
+        return c.isSpace() || c.category() == QChar::Other_Control || c.category() == QChar::Other_Format;
+    });
+    const QUrl url(link, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    return plain && url.isValid() && !url.host().isEmpty() &&
+           (scheme == QLatin1String("https") || scheme == QLatin1String("http"));
 }
 
 QString table(QList<QStringList> rows)

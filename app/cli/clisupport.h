@@ -39,8 +39,24 @@ std::pair<QString, QString> errorAndHint(const QString &line);
 
 /// The workspace `ref` names: its id or slug (WorkspaceDirectory::resolve()), else its name (exact,
 /// case-insensitive). Returns std::nullopt with `*error` set when nothing matches ("no workspace
-/// named/identified …; known: Production (ws-production-d91662), …") or when the name matches several.
+/// named/identified …; known: Production (ws-production-d91662), …", at most kKnownWorkspacesShown of them,
+/// then "and N more"), when the name matches several, or when `ref` is one workspace's slug and another's
+/// name (each named with its id). An exact id is never ambiguous: ids are how a user settles the others.
 std::optional<Workspace> findWorkspace(const WorkspaceDirectory &dir, const QString &ref, QString *error);
+
+/// How many known workspaces a failed lookup lists before "and N more; see `workspaces list`".
+constexpr int kKnownWorkspacesShown = 10;
+
+/// The first option of `arguments` (as from QCoreApplication::arguments(), program name first) that takes
+/// a value, is one of `valueOptions` (names without dashes) and is followed by an argument starting with
+/// `--`, which QCommandLineParser would take as its value (`--name --yes` names something "--yes"). Returns
+/// the usage error for it ("--name needs a value (got the option --yes); write --name=--yes if you mean
+/// it"), or an empty string. Arguments after a lone `--` are operands and are not checked.
+QString optionTakenAsValue(const QStringList &arguments, const QStringList &valueOptions);
+
+/// True when `link` (an invite link as the server returned it) is an absolute http(s) URL with a host and
+/// no whitespace or control characters, and so can be printed on one line as it is.
+bool isPrintableUrl(const QString &link);
 
 /// `rows` as a plain-text table: columns padded to their widest cell, cells made terminal-safe
 /// (cli::terminalSafe()) first; the first row is the header.

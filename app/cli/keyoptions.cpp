@@ -387,9 +387,10 @@ QString formatInstant(const QDateTime &utc)
 {
     if (!utc.isValid())
         return {};
-    return QStringLiteral("%1 (%2 UTC)")
-        .arg(Timestamp::fromUtc(utc).toLocalDisplay(),
-             utc.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    const QString local = Timestamp::fromUtc(utc).toLocalDisplay();
+    if (utc.toLocalTime().offsetFromUtc() == 0)
+        return local; // local time is UTC here: the same instant twice says nothing more
+    return QStringLiteral("%1 (%2 UTC)").arg(local, utc.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
 }
 
 bool KeyOptions::blocksAllTraffic() const

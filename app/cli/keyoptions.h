@@ -64,7 +64,8 @@ QString optionForServerField(const QString &serverMessage);
 QString formatDuration(qint64 ms);
 
 /// An instant for people: local time with the zone, then UTC: "2026-12-03 14:05 CET (2026-12-03 13:05
-/// UTC)". Empty for an invalid instant.
+/// UTC)"; the UTC part only when the local zone is off UTC at that instant ("2026-12-03 13:05 UTC"
+/// otherwise; Europe/London in winter shows "… GMT"). Empty for an invalid instant.
 QString formatInstant(const QDateTime &utc);
 
 /// Every key field the `keys create` and `keys update` options can set, parsed and validated. A field is

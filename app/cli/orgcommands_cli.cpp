@@ -49,6 +49,19 @@ QDateTime parseInstant(const QString &text)
     return when.isValid() ? when.toUTC() : QDateTime();
 }
 
+/// True when the policy refuses `action` on `target` even to the organisation owner holding an Admin API
+/// key of unknown (so assumed sufficient) scopes: a fixed rule of the Admin API (ADMIN-API.md §4: the owner
+/// role cannot be given, the owner cannot be changed or removed, a user's role cannot be set to the one they
+/// have), which no other profile would get past.
+bool nobodyMay(access::Action action, const access::Target &target)
+{
+    access::Principal owner;
+    owner.keyType = KeyType::OrganisationService;
+    owner.keyTypeKnowledge = access::Knowledge::Known;
+    owner.orgRole = QStringLiteral("owner");
+    return !access::AccessPolicy::decide(owner, action, target).allowed;
+}
+
 QJsonObject auditJson(const AuditLogRecord &r)
 {
     return QJsonObject{{QStringLiteral("timestamp"), r.timestamp.toJson()},
@@ -115,7 +128,10 @@ bool CliApp::orgAllowed(access::Action action, const access::Target &target)
     const access::Decision decision = m_org->decide(action, target);
     if (decision.allowed)
         return true;
-    fail(tr("not allowed: %1. Use a profile whose key may do this (see `whoami`)").arg(decision.reason));
+    if (nobodyMay(action, target))
+        fail(tr("not allowed: %1. No profile can do this through the Admin API").arg(decision.reason));
+    else
+        fail(tr("not allowed: %1. Use a profile whose key may do this (see `whoami`)").arg(decision.reason));
     return false;
 }
 
@@ -125,20 +141,29 @@ std::optional<Workspace> CliApp::orgWorkspace(const QString &ref, access::Action
     QString error;
     if (std::optional<Workspace> ws = findWorkspace(dir, ref, &error))
         return ws;
-    // A key that may not list workspaces still knows its own (the principal's), by id, slug or name.
-    const access::Principal &p = m_session->principal();
-    const QString own = p.workspace;
-    const bool named = !own.isEmpty() && (p.canonicalWorkspace(ref) == own ||
-                                          p.workspaceLabel(own).compare(ref, Qt::CaseInsensitive) == 0);
-    if (dir.isEmpty() && named) {
-        Workspace ws;
-        ws.id = own;
-        ws.name = p.workspaceLabel(own);
-        return ws;
-    }
+    if (dir.isEmpty() && !m_org->decide(access::Action::WorkspaceList).allowed)
+        return unlistedWorkspace(ref, action);
     // A workspace this profile cannot see may be one its key may not act in: then the policy's reason.
     if (orgAllowed(action, access::Target::forWorkspace(ref)))
         fail(error);
+    return std::nullopt;
+}
+
+std::optional<Workspace> CliApp::unlistedWorkspace(const QString &ref, access::Action action)
+{
+    const access::Principal &p = m_session->principal();
+    const QString own = p.workspace;
+    Workspace ws;
+    ws.id = own.isEmpty() ? ref.trimmed() : own;
+    ws.name = own.isEmpty() ? ws.id : p.workspaceLabel(own);
+    // Its own workspace by id, slug or name; while that is unknown, `ref` as an id or slug for the server.
+    if (own.isEmpty() || p.canonicalWorkspace(ref) == own || ws.name.compare(ref, Qt::CaseInsensitive) == 0)
+        return ws;
+    if (orgAllowed(action, access::Target::forWorkspace(ref)))
+        fail(tr("this profile's key may not list workspaces, so “%1” cannot be looked up; it acts in "
+                "workspace "
+                "%2 (%3). Give that workspace's id, or use a profile whose key has `workspaces.list`")
+                 .arg(ref, ws.name, own));
     return std::nullopt;
 }
 
@@ -169,6 +194,22 @@ std::optional<QString> CliApp::orgUserId(const QString &ref, access::Action acti
     return std::nullopt;
 }
 
+bool CliApp::confirmRemoval(const QString &userId, const QString &question, const QString &verb)
+{
+    if (!m_org->isSelf(userId))
+        return confirm(question, verb, tr("nothing was removed"));
+    return confirm(QString(tr("This is you: %1.").arg(userLabel(userId)) + QLatin1Char(' ') + question),
+                   tr("remove yourself"), tr("nothing was removed"));
+}
+
+bool CliApp::confirmOwnRoleChange(const QString &userId, const QString &role)
+{
+    return !m_org->isSelf(userId) ||
+           confirm(tr("This is you: %1. Change your own role to %2? You may lose access you have now.")
+                       .arg(userLabel(userId), role),
+                   tr("change your own role"), tr("nothing was changed"));
+}
+
 QString CliApp::userLabel(const QString &id) const
 {
     for (const User &u : m_session->snapshot().users) {
@@ -191,6 +232,8 @@ void CliApp::finishOrgWrite(const OrgWriteResult &result, const QString &check, 
                    "before trying again")
                     .arg(check));
         const ApiError &e = result.error;
+        if (e.kind == ApiError::Kind::Invalid) // refused locally: the command line's values are wrong
+            return fail(result.message, Usage);
         if (e.kind == ApiError::Kind::Http && (e.httpStatus == 400 || e.httpStatus == 401))
             return failWithServerError(e, tr("nothing was changed"));
         fail(result.message);
@@ -315,6 +358,11 @@ void CliApp::membersList()
         if (!snap.members.contains(ws->id)) {
             if (!orgAllowed(access::Action::MemberList, access::Target::forWorkspace(ws->id)))
                 return;
+            if (snap.workspaces.isEmpty())
+                return fail(tr("the members of workspace “%1” are not known to this profile: its key may not "
+                               "list workspaces, so a sync cannot read them. Use a profile whose key has "
+                               "`workspaces.list` and `workspace_users.list`")
+                                .arg(ws->name));
             return fail(
                 tr("the members of workspace “%1” are not known to this profile: its key may not list "
                    "them. Run `sync`, or use a key with `workspace_users.list`")
@@ -392,6 +440,8 @@ void CliApp::membersRole()
         target.role = role;
         if (!orgAllowed(access::Action::MemberUpdateRole, target))
             return;
+        if (!confirmOwnRoleChange(*userId, role))
+            return;
         const QString wsId = ws->id;
         const QString wsName = ws->name;
         const QString who = userLabel(*userId);
@@ -426,8 +476,8 @@ void CliApp::membersRemove()
         const QString wsId = ws->id;
         const QString wsName = ws->name;
         const QString who = userLabel(*userId);
-        if (!confirm(tr("Remove %1 from workspace “%2”?").arg(who, wsName), tr("remove a member"),
-                     tr("nothing was removed")))
+        if (!confirmRemoval(*userId, tr("Remove %1 from workspace “%2”?").arg(who, wsName),
+                            tr("remove a member")))
             return;
         m_org->removeMember(wsId, *userId, [=](const OrgWriteResult &r) {
             finishOrgWrite(r, QStringLiteral("members list %1 --refresh").arg(cli::shellArg(wsName)), [=] {
@@ -480,7 +530,7 @@ void CliApp::usersRole()
         target.role = role;
         for (const User &u : m_session->snapshot().users)
             target.userRole = u.id == *userId ? u.role : target.userRole;
-        if (!orgAllowed(access::Action::UserUpdateRole, target))
+        if (!orgAllowed(access::Action::UserUpdateRole, target) || !confirmOwnRoleChange(*userId, role))
             return;
         const QString who = userLabel(*userId);
         m_org->updateUserRole(*userId, role, [=](const OrgWriteResult &r) {
@@ -509,11 +559,11 @@ void CliApp::usersRemove()
         if (!orgAllowed(access::Action::UserRemove, target))
             return;
         const QString who = userLabel(*userId);
-        if (!confirm(
-                tr("Remove %1 from the organisation? They lose every workspace membership, and their user "
-                   "keys are revoked.")
-                    .arg(who),
-                tr("remove a user"), tr("nothing was removed")))
+        if (!confirmRemoval(*userId,
+                            tr("Remove %1 from the organisation? They lose every workspace membership, and "
+                               "their user keys are revoked.")
+                                .arg(who),
+                            tr("remove a user")))
             return;
         m_org->removeUser(*userId, [=](const OrgWriteResult &r) {
             finishOrgWrite(r, QStringLiteral("users list --refresh"), [=] {
@@ -587,11 +637,7 @@ void CliApp::invitesCreate()
             return;
         m_org->createInvite(draft, [this, email, role](const OrgWriteResult &r, const InviteLink &link) {
             finishOrgWrite(r, QStringLiteral("invites list"), [this, email, role, link] {
-                if (m_json)
-                    return printJson(QJsonObject{{QStringLiteral("id"), link.id},
-                                                 {QStringLiteral("invite_link"), link.link}});
-                print(tr("Invited %1 as %2 (invite %3).\nInvite link: %4\n")
-                          .arg(email, role, link.id, link.link));
+                reportInviteLink(tr("Invited %1 as %2 (invite %3).\n").arg(email, role, link.id), link);
             });
         });
     });
@@ -606,10 +652,9 @@ void CliApp::invitesResend()
             return;
         m_org->resendInvite(m_command.at(2), [this](const OrgWriteResult &r, const InviteLink &link) {
             finishOrgWrite(r, QStringLiteral("invites list"), [this, link] {
-                if (m_json)
-                    return printJson(QJsonObject{{QStringLiteral("id"), link.id},
-                                                 {QStringLiteral("invite_link"), link.link}});
-                print(tr("Invite %1 sent again.\nInvite link: %2\n").arg(link.id, link.link));
+                InviteLink shown = link; // a resend reply carries no id
+                shown.id = m_command.at(2);
+                reportInviteLink(tr("Invite %1 sent again.\n").arg(shown.id), shown);
             });
         });
     });
@@ -634,6 +679,21 @@ void CliApp::invitesDelete()
             });
         });
     });
+}
+
+void CliApp::reportInviteLink(const QString &headline, const InviteLink &link)
+{
+    const bool valid = cli::isPrintableUrl(link.link);
+    const QString problem = tr("the server's invite link was not a valid URL, so it is not shown");
+    if (m_json) {
+        QJsonObject out{{QStringLiteral("id"), link.id},
+                        {QStringLiteral("invite_link"), valid ? QJsonValue(link.link) : QJsonValue()}};
+        if (!valid)
+            out.insert(QStringLiteral("invite_link_problem"), problem);
+        return printJson(out);
+    }
+    print(QString(headline +
+                  (valid ? tr("Invite link: %1\n").arg(link.link) : tr("Invite link: %1.\n").arg(problem))));
 }
 
 // --- audit logs -------------------------------------------------------------------------------------------

@@ -5,21 +5,16 @@
 // sandbox's replies; the throwaway HOME and the real Secret Service come from the test command.
 
 #include "clitestsupport.h"
+#include "httprelay.h"
 #include "sandbox/sandboxserver.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QPointer>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <functional>
 #include <memory>
 
 using namespace pk;
@@ -38,87 +33,6 @@ using Result = pktest::ProcessResult;
 /// The key name the relay turns into an OSC title change followed by "clear screen".
 constexpr char kMarkerName[] = "EVILNAME";
 constexpr char kEvilNameJson[] = "\\u001b]0;PWNED\\u0007\\u001b[2J";
-
-/// A one-request-per-connection HTTP relay on 127.0.0.1 to `target`: forwards each request and passes the
-/// reply through `rewrite(method, path, body)` before answering with `Connection: close`.
-class Relay : public QObject
-{
-public:
-    using Rewrite = std::function<QByteArray(const QByteArray &, const QByteArray &, const QByteArray &)>;
-
-    Relay(const QUrl &target, Rewrite rewrite) : m_target(target), m_rewrite(std::move(rewrite))
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
-                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onData(socket); });
-            }
-        });
-    }
-    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
-    QUrl baseUrl() const { return QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(m_server.serverPort())); }
-
-private:
-    void onData(QTcpSocket *socket)
-    {
-        QByteArray &buffer = m_buffers[socket];
-        buffer += socket->readAll();
-        const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
-        if (headerEnd < 0)
-            return;
-        const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
-        const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
-        if (requestLine.size() < 2)
-            return socket->abort();
-        qsizetype length = 0;
-        QList<std::pair<QByteArray, QByteArray>> headers;
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const qsizetype colon = lines[i].indexOf(':');
-            if (colon <= 0)
-                continue;
-            const QByteArray name = lines[i].left(colon).trimmed();
-            const QByteArray value = lines[i].mid(colon + 1).trimmed();
-            if (name.compare("content-length", Qt::CaseInsensitive) == 0)
-                length = value.toLongLong();
-            if (name.compare("x-portkey-api-key", Qt::CaseInsensitive) == 0 ||
-                name.compare("content-type", Qt::CaseInsensitive) == 0)
-                headers.append({name, value});
-        }
-        if (buffer.size() < headerEnd + 4 + length)
-            return;
-        const QByteArray method = requestLine[0];
-        const QByteArray target = requestLine[1];
-        const QByteArray body = buffer.mid(headerEnd + 4, length);
-        m_buffers.remove(socket);
-
-        QUrl url = m_target;
-        url.setPath(QString());
-        url = url.resolved(QUrl::fromEncoded(target));
-        QNetworkRequest request(url);
-        for (const auto &[name, value] : headers)
-            request.setRawHeader(name, value);
-        QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
-        const QPointer<QTcpSocket> guarded(socket);
-        connect(reply, &QNetworkReply::finished, this, [this, reply, guarded, method, url] {
-            reply->deleteLater();
-            if (!guarded)
-                return;
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            const QByteArray out = m_rewrite(method, url.path().toUtf8(), reply->readAll());
-            guarded->write(QByteArray("HTTP/1.1 " + QByteArray::number(status) +
-                                      " Relayed\r\nContent-Type: application/json\r\nContent-Length: " +
-                                      QByteArray::number(out.size()) + "\r\nConnection: close\r\n\r\n" +
-                                      out));
-            guarded->disconnectFromHost();
-        });
-    }
-
-    QUrl m_target;
-    Rewrite m_rewrite;
-    QTcpServer m_server;
-    QNetworkAccessManager m_nam;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
-};
 
 /// `body` with every key name `EVILNAME` turned into terminal control sequences, and, for a POST reply
 /// holding a `key` (create, rotate), that secret replaced by `secret` when it is not empty.
@@ -161,7 +75,7 @@ private:
     QTemporaryDir m_home;
     QProcessEnvironment m_env;
     std::unique_ptr<sandbox::SandboxServer> m_server;
-    std::unique_ptr<Relay> m_relay;
+    std::unique_ptr<pktest::Relay> m_relay;
     QString m_secret; ///< the secret the relay puts into create and rotate replies; empty: unchanged
 };
 
@@ -174,7 +88,7 @@ void TestCliHardening::initTestCase()
     pktest::startSandboxWithOwnerProfile(QStringLiteral(PK_CLI_PATH), m_env, &m_server);
     if (QTest::currentTestFailed())
         return;
-    m_relay = std::make_unique<Relay>(
+    m_relay = std::make_unique<pktest::Relay>(
         m_server->baseUrl(), [this](const QByteArray &method, const QByteArray &, const QByteArray &body) {
             return hostile(method, body, m_secret);
         });

@@ -348,13 +348,13 @@ void TestCliOrg::invalidInputIsRefused_data()
     const QString chloe = s("chloe.martin@northwind-labs.example");
     QTest::newRow("workspace role") << QStringList{s("members"), s("add"),    s("Production"), s("--user"),
                                                    chloe,        s("--role"), s("owner")}
-                                    << 1 << s("not a workspace role");
-    QTest::newRow("org role") << QStringList{s("users"), s("role"), chloe, s("manager")} << 1
+                                    << 2 << s("not a workspace role");
+    QTest::newRow("org role") << QStringList{s("users"), s("role"), chloe, s("manager")} << 2
                               << s("use admin or member");
     QTest::newRow("invite e-mail") << QStringList{s("invites"),     s("create"),           s("--email"),
                                                   s("nobody"),      s("--role"),           s("member"),
                                                   s("--workspace"), s("Production:member")}
-                                   << 1 << s("not an e-mail address");
+                                   << 2 << s("not an e-mail address");
     QTest::newRow("invite workspace without role")
         << QStringList{s("invites"), s("create"), s("--email"),     s("a@b.org"),
                        s("--role"),  s("member"), s("--workspace"), s("Production")}
