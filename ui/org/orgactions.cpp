@@ -498,6 +498,14 @@ void OrgActions::addMembers()
     openDialog(dialog, {});
 }
 
+QString OrgActions::selfNote(const QString &userId) const
+{
+    return m_commands->isSelf(userId)
+               ? QString(QLatin1Char(' ') + tr("This is you: lowering your own role may leave you unable to "
+                                               "undo it."))
+               : QString();
+}
+
 void OrgActions::changeMemberRole()
 {
     const std::optional<WorkspaceMember> member = selectedMember();
@@ -507,7 +515,8 @@ void OrgActions::changeMemberRole()
     auto *dialog = new RoleDialog(tr("Change workspace role"),
                                   tr("%1 is %2 in \"%3\". Workspace admins and managers manage its keys and "
                                      "members; members only see them.")
-                                      .arg(member->displayName(), member->role, ws->name),
+                                          .arg(member->displayName(), member->role, ws->name) +
+                                      selfNote(member->id),
                                   workspaceRoles(), member->role, m_window);
     dialog->setObjectName(QStringLiteral("memberRoleDialog"));
     QPointer<RoleDialog> guard(dialog);
@@ -535,8 +544,13 @@ void OrgActions::removeMember()
         QMessageBox::Yes | QMessageBox::Cancel, m_window);
     box->setObjectName(QStringLiteral("removeMemberQuestion"));
     box->setTextFormat(Qt::PlainText);
-    box->setInformativeText(tr("They lose access to the workspace's keys and settings; they stay in the "
-                               "organisation and can be added again."));
+    box->setInformativeText(m_commands->isSelf(member->id)
+                                ? tr("This is you: you lose access to the workspace's keys and settings, and "
+                                     "only an organisation "
+                                     "admin or another workspace admin can add you again.")
+                                : tr("They lose access to the workspace's keys and settings; they stay in "
+                                     "the organisation and can "
+                                     "be added again."));
     box->button(QMessageBox::Yes)->setText(tr("Remove"));
     box->setDefaultButton(QMessageBox::Cancel);
     askQuestion(box, this, [this, member, ws](int answer) {
@@ -562,7 +576,8 @@ void OrgActions::changeUserRole()
         new RoleDialog(tr("Change organisation role"),
                        tr("%1 is an organisation %2. Organisation admins manage every workspace, user "
                           "and key; members act only in their workspaces.")
-                           .arg(user->displayName(), user->role),
+                               .arg(user->displayName(), user->role) +
+                           selfNote(user->id),
                        assignableOrgRoles(), user->role, m_window);
     dialog->setObjectName(QStringLiteral("userRoleDialog"));
     QPointer<RoleDialog> guard(dialog);
@@ -612,6 +627,8 @@ void OrgActions::removeUser()
                            : tr("the use of the %1 workspace user keys issued to them").arg(userKeys)));
     if (user->role == QLatin1String("admin"))
         losses.append(tr("their organisation admin rights"));
+    if (m_commands->isSelf(user->id))
+        losses.prepend(tr("this is you: your own access to the organisation"));
     auto *box =
         new QMessageBox(QMessageBox::Warning, tr("Remove from organisation"),
                         tr("Remove %1 (%2) from the organisation?").arg(user->displayName(), user->email),

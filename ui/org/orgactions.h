@@ -138,6 +138,8 @@ private:
     void refine();
     access::Decision narrowed(const Entry &entry) const;
     bool tabCurrent(const QWidget *page) const;
+    /// " This is you: …" when `userId` is the person acting (OrgCommands::isSelf()), else empty.
+    QString selfNote(const QString &userId) const;
     std::optional<Workspace> currentWorkspace() const;
     /// What to do when the server refuses a form's write; returns false to show the error on the form.
     using Refusal = std::function<bool(OrgFormDialog *form, const OrgWriteResult &result)>;

@@ -356,6 +356,37 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!userById(target.id) && !session->isSyncing(), kServerTimeoutMs);
     }
 
+    void removingYourselfSaysSo()
+    {
+        bool ok = false;
+        auto app = pktest::startSandbox(QString(), &ok);
+        QVERIFY(ok);
+        MainWindow *window = app->mainWindow();
+        Session *session = app->session();
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isSyncing(), kServerTimeoutMs);
+        const QString self = session->principal().userId;
+        QVERIFY(!self.isEmpty());
+        QString workspace;
+        for (auto it = session->snapshot().members.constBegin(); it != session->snapshot().members.constEnd();
+             ++it) {
+            if (memberOf(session, it.key(), self))
+                workspace = it.key();
+        }
+        QVERIFY(!workspace.isEmpty());
+        QVERIFY(selectWorkspace(window, workspace));
+        QVERIFY(selectRow(window, QStringLiteral("membersTable"), models::MemberList::UserIdRole, self));
+        QAction *remove = window->action(QStringLiteral("actionRemoveMember"));
+        QTRY_VERIFY_WITH_TIMEOUT(remove->isEnabled(), kServerTimeoutMs);
+        QString informative;
+        DialogHooks::question = [&informative](QMessageBox *box) {
+            informative = box->informativeText();
+            return int(QMessageBox::Cancel);
+        };
+        remove->trigger();
+        QVERIFY2(informative.startsWith(QStringLiteral("This is you")), qPrintable(informative));
+        QVERIFY(memberOf(session, workspace, self)); // cancelled: nothing sent
+    }
+
     void keyActionsWaitForAnOrganisationWrite()
     {
         bool ok = false;
