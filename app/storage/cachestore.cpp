@@ -2,6 +2,7 @@
 
 #include "storage/sqlite.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -15,6 +16,8 @@
 
 #include <algorithm>
 #include <future>
+#include <limits>
+#include <optional>
 #include <vector>
 
 Q_DECLARE_LOGGING_CATEGORY(lcStorage)
@@ -47,6 +50,36 @@ const char *const migrations[] = {
     "DROP INDEX api_keys_workspace;"
     "DROP INDEX api_keys_type;"
     "DROP INDEX api_keys_name;",
+    // 2 -> 3: each object's digest (pk_digest(): digestOf() of its JSON text) is stored beside it, and
+    // `ord` values are spread kOrdGap (2^20) apart so rows can be placed between others. The index of
+    // api_keys covers ord, id and digest, so replaceAll() reads what it compares from the index alone
+    // (a key's row fills most of a page: reading one column of the table reads the whole file). Each
+    // table is copied in its order, so rowids follow `ord`.
+    "CREATE TABLE workspaces3(ord INTEGER NOT NULL, id TEXT PRIMARY KEY NOT NULL CHECK(id <> ''),"
+    " digest BLOB NOT NULL, slug TEXT, name TEXT, json TEXT NOT NULL);"
+    "INSERT INTO workspaces3 SELECT ord * 1048576, id, pk_digest(json), slug, name, json FROM workspaces"
+    " ORDER BY ord;"
+    "DROP TABLE workspaces;"
+    "ALTER TABLE workspaces3 RENAME TO workspaces;"
+    "CREATE TABLE api_keys3(ord INTEGER NOT NULL, id TEXT PRIMARY KEY NOT NULL CHECK(id <> ''),"
+    " digest BLOB NOT NULL, workspace TEXT, type TEXT, name TEXT, json TEXT NOT NULL);"
+    "INSERT INTO api_keys3 SELECT ord * 1048576, id, pk_digest(json), workspace, type, name, json"
+    " FROM api_keys ORDER BY ord;"
+    "DROP TABLE api_keys;"
+    "ALTER TABLE api_keys3 RENAME TO api_keys;"
+    "CREATE INDEX api_keys_ord ON api_keys(ord, id, digest);"
+    "CREATE TABLE users3(ord INTEGER NOT NULL, id TEXT PRIMARY KEY NOT NULL CHECK(id <> ''),"
+    " digest BLOB NOT NULL, email TEXT, name TEXT, json TEXT NOT NULL);"
+    "INSERT INTO users3 SELECT ord * 1048576, id, pk_digest(json), email, name, json FROM users ORDER BY ord;"
+    "DROP TABLE users;"
+    "ALTER TABLE users3 RENAME TO users;"
+    "CREATE TABLE members3(ord INTEGER NOT NULL, workspace TEXT NOT NULL CHECK(workspace <> ''),"
+    " id TEXT NOT NULL CHECK(id <> ''), digest BLOB NOT NULL, name TEXT, json TEXT NOT NULL,"
+    " PRIMARY KEY(workspace, id));"
+    "INSERT INTO members3 SELECT ord * 1048576, workspace, id, pk_digest(json), name, json FROM members"
+    " ORDER BY ord;"
+    "DROP TABLE members;"
+    "ALTER TABLE members3 RENAME TO members;",
 };
 static_assert(sizeof migrations / sizeof migrations[0] == CacheStore::schemaVersion,
               "one migration per schema version");
@@ -111,60 +144,91 @@ QString principalSecretRefusal(const QJsonObject &principal)
     return QObject::tr("The principal carries an unmasked secret; the cache stores no secrets.");
 }
 
-// A stored object's JSON text, reduced to its length and a 64-bit hash: enough to tell changed objects
-// from unchanged ones without keeping or parsing 100,000 old texts.
-struct Digest
-{
-    qsizetype size = 0;
-    size_t hash = 0;
-    bool operator==(const Digest &o) const { return size == o.size && hash == o.hash; }
-};
+// `ord` values are spread this far apart (2^20) so that replaceAll() can place a new or moved row between
+// two others without renumbering the rows around it. Migration 2 -> 3 spreads older files the same way
+// (its SQL multiplies by 1048576).
+constexpr qint64 kOrdGap = qint64(1) << 20;
+// Every stored `ord` stays within ±kOrdLimit, so differences and steps of kOrdGap never overflow.
+constexpr qint64 kOrdLimit = qint64(1) << 61;
 
-Digest digestOf(const QByteArray &json)
+// The digest stored beside each object: BLAKE2b-160 (20 bytes) of its JSON text. It tells a changed object
+// from an unchanged one without reading the old text; it is stable across processes, machines and Qt
+// versions.
+QByteArray digestOf(const QByteArray &json)
 {
-    return Digest{json.size(), qHash(QByteArrayView(json), size_t(0x9e3779b9))};
+    return QCryptographicHash::hash(json, QCryptographicHash::Blake2b_160);
 }
 
-// The ids and digests of one table's stored objects, in stored order, compared with a new snapshot.
-struct StoredDigests
+// New `ord` values for a table's rows in their new order, given the stored `ord` of each (none for a row
+// not stored yet). The largest set of rows whose stored values already increase in the new order (a
+// longest increasing subsequence) keeps them; every other row gets values spaced evenly inside the gap
+// around it. When a gap has no room left, every row is renumbered (i * kOrdGap).
+std::vector<qint64> assignOrds(const std::vector<std::optional<qint64>> &stored)
 {
-    QStringList ids;
-    QHash<QString, Digest> byId;
-    QSet<QString> seen; // ids present in the new snapshot
+    const std::size_t n = stored.size();
+    const auto renumbered = [n]() {
+        std::vector<qint64> ords(n);
+        for (std::size_t i = 0; i < n; ++i)
+            ords[i] = qint64(i) * kOrdGap;
+        return ords;
+    };
+    // Patience sorting: tails[k] is the index of the smallest last value of an increasing run of length
+    // k + 1; prev[i] is the index before i in the run ending at i.
+    constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+    std::vector<std::size_t> tails;
+    std::vector<std::size_t> prev(n, none);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!stored[i])
+            continue;
+        if (*stored[i] < -kOrdLimit || *stored[i] > kOrdLimit)
+            return renumbered();
+        const auto pos = std::lower_bound(tails.begin(), tails.end(), *stored[i],
+                                          [&stored](std::size_t t, qint64 v) { return *stored[t] < v; });
+        prev[i] = pos == tails.begin() ? none : *(pos - 1);
+        if (pos == tails.end())
+            tails.push_back(i);
+        else
+            *pos = i;
+    }
+    std::vector<bool> keep(n, false);
+    for (std::size_t i = tails.empty() ? none : tails.back(); i != none; i = prev[i])
+        keep[i] = true;
 
-    // `sql` selects id and json, ORDER BY ord.
-    bool read(sql::Database &db, const char *sql)
-    {
-        sql::Statement *s = db.cached(sql);
-        if (s == nullptr)
-            return false;
-        while (s->next()) {
-            const QString id = s->columnText(0);
-            ids.append(id);
-            byId.insert(id, digestOf(s->columnUtf8View(1)));
+    std::vector<qint64> ords(n);
+    std::optional<qint64> low; // the kept value before the current run
+    for (std::size_t i = 0; i < n;) {
+        if (keep[i]) {
+            ords[i] = *stored[i];
+            low = ords[i];
+            ++i;
+            continue;
         }
-        return !s->hasError();
-    }
-    // Files `id` under added or changed, by its new JSON text.
-    void compare(const QString &id, const QByteArray &json, QStringList *added, QStringList *changed)
-    {
-        seen.insert(id);
-        const auto it = byId.constFind(id);
-        if (it == byId.constEnd())
-            added->append(id);
-        else if (!(*it == digestOf(json)))
-            changed->append(id);
-    }
-    QStringList removed() const
-    {
-        QStringList out;
-        for (const QString &id : ids) {
-            if (!seen.contains(id))
-                out.append(id);
+        std::size_t end = i;
+        while (end < n && !keep[end])
+            ++end;
+        const qint64 count = qint64(end - i);
+        qint64 first = 0;
+        qint64 step = kOrdGap;
+        if (end == n && low) { // after the last kept row
+            if (kOrdLimit - *low < step * count)
+                return renumbered();
+            first = *low + step;
+        } else if (end < n && !low) { // before the first kept row
+            if (*stored[end] + kOrdLimit < step * count)
+                return renumbered();
+            first = *stored[end] - step * count;
+        } else if (end < n) { // between two kept rows
+            step = (*stored[end] - *low) / (count + 1);
+            if (step < 1)
+                return renumbered();
+            first = *low + step;
         }
-        return out;
+        for (qint64 k = 0; k < count; ++k)
+            ords[i + std::size_t(k)] = first + step * k;
+        i = end;
     }
-};
+    return ords;
+}
 
 // Keys are serialised and parsed in chunks of this many, each chunk spread over the cores: building and
 // parsing JSON costs several times more than SQLCipher's work per key, and objects are independent.
@@ -215,23 +279,6 @@ bool readKeys(sql::Database &db, QList<ApiKey> *keys)
             keys->append(std::move(k));
     }
     return !s->hasError();
-}
-
-// One key ready to store: its compact JSON, or `secret` when it holds an unmasked secret (not serialised).
-struct EncodedKey
-{
-    QByteArray json;
-    bool secret = false;
-};
-
-EncodedKey encodeKey(const ApiKey &key)
-{
-    EncodedKey encoded;
-    const QJsonObject object = key.toJson();
-    encoded.secret = holdsSecret(object, false);
-    if (!encoded.secret)
-        encoded.json = toUtf8Json(object);
-    return encoded;
 }
 
 void setError(QString *error, const QString &text)
@@ -292,6 +339,282 @@ CacheOpenError fromSqlError(const sql::SqlError &sqlError, const QString &path)
         QObject::tr("The offline cache %1 could not be prepared (%2). Rebuild it from the server.")
             .arg(name, sqlError.message),
         true);
+}
+
+// One object ready to store: its compact JSON and digest, or `secret` when it holds an unmasked secret
+// (then neither is computed).
+struct Encoded
+{
+    QByteArray json;
+    QByteArray digest;
+    bool secret = false;
+};
+
+Encoded encodeObject(const QJsonObject &object, bool refuseSecrets)
+{
+    Encoded encoded;
+    encoded.secret = refuseSecrets && holdsSecret(object, false);
+    if (!encoded.secret) {
+        encoded.json = toUtf8Json(object);
+        encoded.digest = digestOf(encoded.json);
+    }
+    return encoded;
+}
+
+// A member as replaceAll() stores it: with the workspace it belongs to.
+struct MemberRow
+{
+    QString workspace;
+    const WorkspaceMember *member = nullptr;
+};
+
+// How each table stores its objects, for writeRows(). `select` reads the rowid, ord, digest and identity
+// column(s) of every row (api_keys from its covering index, the small tables from the table); `insert` and
+// `update` take ?1 ord, ?2 digest, the columns bind() fills from ?3 on, and the JSON just before the
+// rowid; `update`, `move` (?1 ord, ?2 rowid) and `remove` address a row by its rowid.
+struct WorkspaceRows
+{
+    using Item = Workspace;
+    static constexpr const char *select = "SELECT rowid, ord, digest, id FROM workspaces";
+    static constexpr const char *insert =
+        "INSERT INTO workspaces(ord, digest, id, slug, name, json) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+    static constexpr const char *update =
+        "UPDATE workspaces SET ord = ?1, digest = ?2, slug = ?4, name = ?5, json = ?6 WHERE rowid = ?7";
+    static constexpr int rowidParam = 7;
+    static constexpr const char *move = "UPDATE workspaces SET ord = ? WHERE rowid = ?";
+    static constexpr const char *remove = "DELETE FROM workspaces WHERE rowid = ?";
+    static QString identity(const Workspace &w) { return w.id; }
+    static QString storedIdentity(const sql::Statement &s) { return s.columnText(3); }
+    static Encoded encode(const Workspace &w) { return encodeObject(w.toJson(), false); }
+    static void bind(sql::Statement &s, const Workspace &w)
+    {
+        s.bind(3, w.id).bind(4, w.slug).bind(5, w.name);
+    }
+    static QString label(const Workspace &w) { return QStringLiteral("workspace \"%1\"").arg(w.id); }
+};
+
+struct KeyRows
+{
+    using Item = ApiKey;
+    // ORDER BY ord reads the covering index api_keys_ord, not the table.
+    static constexpr const char *select = "SELECT rowid, ord, digest, id FROM api_keys ORDER BY ord";
+    static constexpr const char *insert = "INSERT INTO api_keys(ord, digest, id, workspace, type, name, json)"
+                                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    static constexpr const char *update =
+        "UPDATE api_keys SET ord = ?1, digest = ?2, workspace = ?4, type = ?5,"
+        " name = ?6, json = ?7 WHERE rowid = ?8";
+    static constexpr int rowidParam = 8;
+    static constexpr const char *move = "UPDATE api_keys SET ord = ? WHERE rowid = ?";
+    static constexpr const char *remove = "DELETE FROM api_keys WHERE rowid = ?";
+    static QString identity(const ApiKey &k) { return k.id; }
+    static QString storedIdentity(const sql::Statement &s) { return s.columnText(3); }
+    static Encoded encode(const ApiKey &k) { return encodeObject(k.toJson(), true); }
+    static void bind(sql::Statement &s, const ApiKey &k)
+    {
+        s.bind(3, k.id).bind(4, k.workspaceId).bind(5, k.type).bind(6, k.name);
+    }
+    static QString label(const ApiKey &k) { return QStringLiteral("API key \"%1\"").arg(k.id); }
+};
+
+struct UserRows
+{
+    using Item = User;
+    static constexpr const char *select = "SELECT rowid, ord, digest, id FROM users";
+    static constexpr const char *insert =
+        "INSERT INTO users(ord, digest, id, email, name, json) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+    static constexpr const char *update =
+        "UPDATE users SET ord = ?1, digest = ?2, email = ?4, name = ?5, json = ?6 WHERE rowid = ?7";
+    static constexpr int rowidParam = 7;
+    static constexpr const char *move = "UPDATE users SET ord = ? WHERE rowid = ?";
+    static constexpr const char *remove = "DELETE FROM users WHERE rowid = ?";
+    static QString identity(const User &u) { return u.id; }
+    static QString storedIdentity(const sql::Statement &s) { return s.columnText(3); }
+    static Encoded encode(const User &u) { return encodeObject(u.toJson(), false); }
+    static void bind(sql::Statement &s, const User &u)
+    {
+        s.bind(3, u.id).bind(4, u.email).bind(5, u.displayName());
+    }
+    static QString label(const User &u) { return QStringLiteral("user \"%1\"").arg(u.id); }
+};
+
+struct MemberRows
+{
+    using Item = MemberRow;
+    static constexpr const char *select = "SELECT rowid, ord, digest, workspace, id FROM members";
+    static constexpr const char *insert =
+        "INSERT INTO members(ord, digest, workspace, id, name, json) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+    static constexpr const char *update =
+        "UPDATE members SET ord = ?1, digest = ?2, name = ?5, json = ?6 WHERE rowid = ?7";
+    static constexpr int rowidParam = 7;
+    static constexpr const char *move = "UPDATE members SET ord = ? WHERE rowid = ?";
+    static constexpr const char *remove = "DELETE FROM members WHERE rowid = ?";
+    // The length prefix keeps (workspace, id) pairs apart whatever characters they hold.
+    static QString identity(const QString &workspace, const QString &id)
+    {
+        return QString(QString::number(workspace.size()) + QLatin1Char(':') + workspace + id);
+    }
+    static QString identity(const MemberRow &m) { return identity(m.workspace, m.member->id); }
+    static QString storedIdentity(const sql::Statement &s)
+    {
+        return identity(s.columnText(3), s.columnText(4));
+    }
+    static Encoded encode(const MemberRow &m) { return encodeObject(m.member->toJson(), false); }
+    static void bind(sql::Statement &s, const MemberRow &m)
+    {
+        s.bind(3, m.workspace).bind(4, m.member->id).bind(5, m.member->displayName());
+    }
+    static QString label(const MemberRow &m)
+    {
+        return QStringLiteral("member \"%1\" of workspace \"%2\"").arg(m.member->id, m.workspace);
+    }
+};
+
+// What replaceAll() needs while it writes: the connection, the cancel flag and where errors go.
+struct WriteContext
+{
+    sql::Database &db;
+    const std::atomic<bool> *cancel;
+    QString *error;
+    QString path;
+
+    // Reports a failure of `what` (kind and id of the row, when known) and returns false.
+    bool fail(const QString &what = QString(), const QString &reason = QString()) const;
+    // True (with the error set) when the caller asked to cancel.
+    bool cancelled() const;
+};
+
+// What writeRows() found, by identity; lists may be null when nobody asks.
+struct RowChanges
+{
+    QStringList *added = nullptr;
+    QStringList *changed = nullptr;
+    QStringList *removed = nullptr;
+};
+
+// Brings table `T` from its stored rows to `items` (in that order) inside the caller's transaction,
+// writing only what differs: removed rows are deleted, new ones inserted, changed ones (another digest)
+// updated, and unchanged ones given a new `ord` only when their place among the others changed
+// (assignOrds()). Objects are encoded in chunks of kChunk on all cores; `cancel` is checked before each.
+// False (with the error set) on a duplicate identity, an unmasked secret, a refused row or a cancel.
+template <typename T>
+bool writeRows(const WriteContext &c, const typename T::Item *items, qsizetype count, const RowChanges &out)
+{
+    struct Stored
+    {
+        qint64 rowid = 0;
+        qint64 ord = 0;
+        QByteArray digest;
+    };
+    QHash<QString, Stored> stored;
+    sql::Statement *select = c.db.cached(T::select);
+    if (select == nullptr)
+        return c.fail();
+    while (select->next())
+        stored.insert(T::storedIdentity(*select),
+                      Stored{select->columnInt64(0), select->columnInt64(1), select->columnBlob(2)});
+    if (select->hasError())
+        return c.fail();
+
+    // Each new row's stored counterpart (null when it is new).
+    std::vector<const Stored *> match(std::size_t(count), nullptr);
+    std::vector<std::optional<qint64>> storedOrds(static_cast<std::size_t>(count));
+    QSet<QString> listed;
+    listed.reserve(count);
+    for (qsizetype i = 0; i < count; ++i) {
+        const QString id = T::identity(items[i]);
+        if (listed.contains(id))
+            return c.fail(T::label(items[i]), QObject::tr("listed twice"));
+        listed.insert(id);
+        const auto it = stored.constFind(id);
+        if (it != stored.constEnd()) {
+            match[std::size_t(i)] = &it.value();
+            storedOrds[std::size_t(i)] = it->ord;
+        }
+    }
+
+    // Removed rows first (in their stored order), so their pages are reused by the inserts.
+    std::vector<std::pair<qint64, QString>> gone;
+    for (auto it = stored.constBegin(); it != stored.constEnd(); ++it) {
+        if (!listed.contains(it.key()))
+            gone.emplace_back(it->ord, it.key());
+    }
+    std::sort(gone.begin(), gone.end());
+    sql::Statement *remove = c.db.cached(T::remove);
+    if (remove == nullptr)
+        return c.fail();
+    for (std::size_t n = 0; n < gone.size(); ++n) {
+        const QString &id = gone[n].second;
+        if (n % std::size_t(kChunk) == 0 && c.cancelled())
+            return false;
+        remove->reset();
+        remove->bind(1, stored.value(id).rowid);
+        if (!remove->exec())
+            return c.fail();
+        if (out.removed != nullptr)
+            out.removed->append(id);
+    }
+
+    const std::vector<qint64> ords = assignOrds(storedOrds);
+    sql::Statement *insert = c.db.cached(T::insert);
+    sql::Statement *update = c.db.cached(T::update);
+    sql::Statement *move = c.db.cached(T::move);
+    if (insert == nullptr || update == nullptr || move == nullptr)
+        return c.fail();
+    for (qsizetype begin = 0; begin < count; begin += kChunk) {
+        if (c.cancelled())
+            return false;
+        const qsizetype size = std::min(kChunk, count - begin);
+        const std::vector<Encoded> encoded = mapParallel(items + begin, size, T::encode);
+        for (qsizetype i = 0; i < size; ++i) {
+            const typename T::Item &item = items[begin + i];
+            const Encoded &e = encoded[std::size_t(i)];
+            const Stored *old = match[std::size_t(begin + i)];
+            const qint64 ord = ords[std::size_t(begin + i)];
+            if (e.secret) {
+                setError(c.error, keySecretRefusal(T::identity(item)));
+                return false;
+            }
+            if (old != nullptr && old->digest == e.digest) {
+                if (old->ord == ord)
+                    continue;
+                move->reset();
+                move->bind(1, ord).bind(2, old->rowid);
+                if (!move->exec())
+                    return c.fail(T::label(item));
+                continue;
+            }
+            sql::Statement *write = old != nullptr ? update : insert;
+            write->reset();
+            write->bind(1, ord).bindBlob(2, e.digest);
+            T::bind(*write, item);
+            write->bindUtf8(T::rowidParam - 1, e.json);
+            if (old != nullptr)
+                write->bind(T::rowidParam, old->rowid);
+            if (!write->exec())
+                return c.fail(T::label(item));
+            QStringList *list = old != nullptr ? out.changed : out.added;
+            if (list != nullptr)
+                list->append(T::identity(item));
+        }
+    }
+    return true;
+}
+
+bool WriteContext::fail(const QString &what, const QString &reason) const
+{
+    const QString why = reason.isEmpty() ? db.lastError().message : reason;
+    setError(error, what.isEmpty() ? why : QString(what + QStringLiteral(": ") + why));
+    qCWarning(lcStorage).noquote() << "replacing the cache" << path << "failed; nothing changed";
+    return false;
+}
+
+bool WriteContext::cancelled() const
+{
+    if (cancel == nullptr || !cancel->load())
+        return false;
+    setError(error, QObject::tr("Writing the cache was cancelled; it is unchanged."));
+    qCInfo(lcStorage).noquote() << "replacing the cache" << path << "cancelled; nothing changed";
+    return true;
 }
 
 } // namespace
@@ -394,8 +717,8 @@ bool CacheStore::migrate(CacheOpenError *error)
     }
     for (int v = version; v < schemaVersion; ++v) {
         sql::Transaction transaction(*m_db);
-        if (!transaction.isActive() || !m_db->exec(migrations[v]) || !m_db->setUserVersion(v + 1) ||
-            !transaction.commit()) {
+        if (!transaction.isActive() || !m_db->createFunction("pk_digest", digestOf) ||
+            !m_db->exec(migrations[v]) || !m_db->setUserVersion(v + 1) || !transaction.commit()) {
             const sql::SqlError cause = m_db->lastError();
             CacheOpenError e = fromSqlError(cause, path());
             if (cause.kind != sql::SqlErrorKind::Io && cause.kind != sql::SqlErrorKind::Busy) {
@@ -490,6 +813,8 @@ CacheSnapshot CacheStore::load(QString *error) const
 bool CacheStore::replaceAll(const CacheSnapshot &snapshot, QString *error, const std::atomic<bool> *cancel,
                             CacheChanges *changes)
 {
+    if (changes != nullptr)
+        *changes = CacheChanges();
     const QString refusal = principalSecretRefusal(snapshot.principal);
     if (!refusal.isEmpty()) {
         setError(error, refusal);
@@ -497,142 +822,87 @@ bool CacheStore::replaceAll(const CacheSnapshot &snapshot, QString *error, const
     }
 
     sql::Database &db = *m_db;
+    const WriteContext c{db, cancel, error, path()};
+    const qint64 changesBefore = db.totalChanges();
     sql::Transaction transaction(db);
-    // `what` names the row that was refused (kind and id), so a bad record from the server can be found.
-    const auto fail = [&db, error, this](const QString &what = QString()) {
-        setError(error, what.isEmpty() ? db.lastError().message
-                                       : QString(what + QStringLiteral(": ") + db.lastError().message));
-        qCWarning(lcStorage).noquote() << "replacing the cache" << path() << "failed; nothing changed";
-        return false;
-    };
-    const auto cancelled = [cancel, error, this]() {
-        if (cancel == nullptr || !cancel->load())
-            return false;
-        setError(error, QObject::tr("Writing the cache was cancelled; it is unchanged."));
-        qCInfo(lcStorage).noquote() << "replacing the cache" << path() << "cancelled; nothing changed";
-        return true;
-    };
     if (!transaction.isActive())
-        return fail();
-    CacheChanges found;
-    StoredDigests oldKeys;
-    StoredDigests oldWorkspaces;
-    if (changes != nullptr) {
-        *changes = CacheChanges();
-        if (!oldKeys.read(db, "SELECT id, json FROM api_keys ORDER BY ord") ||
-            !oldWorkspaces.read(db, "SELECT id, json FROM workspaces ORDER BY ord"))
-            return fail();
-        sql::Statement *principal = db.cached("SELECT value FROM meta WHERE name = ?");
-        if (principal == nullptr)
-            return fail();
-        principal->bindUtf8(1, QByteArray(metaPrincipal));
-        const QJsonObject before =
-            principal->next() ? fromUtf8Json(principal->columnUtf8View(0)) : QJsonObject();
-        if (principal->hasError())
-            return fail();
-        principal->reset(); // no open read on meta while it is emptied below
-        found.principalChanged = before != snapshot.principal;
-    }
-    if (!db.exec("DELETE FROM meta; DELETE FROM workspaces; DELETE FROM api_keys; DELETE FROM users;"
-                 " DELETE FROM members;"))
-        return fail();
+        return c.fail();
 
-    sql::Statement *meta = db.cached("INSERT INTO meta(name, value) VALUES(?, ?)");
+    // meta: the principal and the sync time, each written only when its text differs.
+    QByteArray storedSyncedAt;
+    QByteArray storedPrincipal;
+    bool hasSyncedAt = false;
+    bool hasPrincipal = false;
+    sql::Statement *meta = db.cached("SELECT name, value FROM meta");
     if (meta == nullptr)
-        return fail();
-    if (snapshot.syncedAtUtc.isValid()) {
-        meta->bindUtf8(1, QByteArray(metaSyncedAt))
-            .bind(2, snapshot.syncedAtUtc.toUTC().toString(Qt::ISODateWithMs));
-        if (!meta->exec())
-            return fail();
-        meta->reset();
-    }
-    meta->bindUtf8(1, QByteArray(metaPrincipal)).bindUtf8(2, toUtf8Json(snapshot.principal));
-    if (!meta->exec())
-        return fail();
-
-    // One prepared statement per table, reset between rows; each object is serialised once.
-    sql::Statement *ws = db.cached("INSERT INTO workspaces(ord, id, slug, name, json) VALUES(?, ?, ?, ?, ?)");
-    if (ws == nullptr)
-        return fail();
-    qint64 ord = 0;
-    for (const Workspace &w : snapshot.workspaces) {
-        ws->reset();
-        const QByteArray json = toUtf8Json(w.toJson());
-        if (changes != nullptr)
-            oldWorkspaces.compare(w.id, json, &found.addedWorkspaceIds, &found.changedWorkspaceIds);
-        ws->bind(1, ord++).bind(2, w.id).bind(3, w.slug).bind(4, w.name).bindUtf8(5, json);
-        if (!ws->exec())
-            return fail(QStringLiteral("workspace \"%1\"").arg(w.id));
-    }
-
-    sql::Statement *keys =
-        db.cached("INSERT INTO api_keys(ord, id, workspace, type, name, json) VALUES(?, ?, ?, ?, ?, ?)");
-    if (keys == nullptr)
-        return fail();
-    ord = 0;
-    for (qsizetype begin = 0; begin < snapshot.keys.size(); begin += kChunk) {
-        if (cancelled())
-            return false; // the transaction rolls back
-        const qsizetype count = std::min(kChunk, snapshot.keys.size() - begin);
-        const std::vector<EncodedKey> encoded =
-            mapParallel(snapshot.keys.constData() + begin, count, encodeKey);
-        for (qsizetype i = 0; i < count; ++i) {
-            const ApiKey &k = snapshot.keys.at(begin + i);
-            const EncodedKey &e = encoded[std::size_t(i)];
-            if (e.secret) {
-                setError(error, keySecretRefusal(k.id));
-                return false; // the transaction rolls back
-            }
-            if (changes != nullptr)
-                oldKeys.compare(k.id, e.json, &found.addedKeyIds, &found.changedKeyIds);
-            keys->reset();
-            keys->bind(1, ord++).bind(2, k.id).bind(3, k.workspaceId).bind(4, k.type).bind(5, k.name);
-            keys->bindUtf8(6, e.json);
-            if (!keys->exec())
-                return fail(QStringLiteral("API key \"%1\"").arg(k.id));
+        return c.fail();
+    while (meta->next()) {
+        const QByteArray name = meta->columnUtf8View(0);
+        if (name == metaSyncedAt) {
+            hasSyncedAt = true;
+            storedSyncedAt = meta->columnBlob(1);
+        } else if (name == metaPrincipal) {
+            hasPrincipal = true;
+            storedPrincipal = meta->columnBlob(1);
         }
     }
-
-    sql::Statement *users = db.cached("INSERT INTO users(ord, id, email, name, json) VALUES(?, ?, ?, ?, ?)");
-    if (users == nullptr)
-        return fail();
-    ord = 0;
-    for (const User &u : snapshot.users) {
-        users->reset();
-        users->bind(1, ord++).bind(2, u.id).bind(3, u.email).bind(4, u.displayName());
-        users->bindUtf8(5, toUtf8Json(u.toJson()));
-        if (!users->exec())
-            return fail(QStringLiteral("user \"%1\"").arg(u.id));
+    if (meta->hasError())
+        return c.fail();
+    CacheChanges found;
+    found.principalChanged = fromUtf8Json(storedPrincipal) != snapshot.principal;
+    sql::Statement *setMeta = db.cached("INSERT OR REPLACE INTO meta(name, value) VALUES(?, ?)");
+    if (setMeta == nullptr)
+        return c.fail();
+    const QByteArray principal = toUtf8Json(snapshot.principal);
+    if (!hasPrincipal || storedPrincipal != principal) {
+        setMeta->bindUtf8(1, QByteArray(metaPrincipal)).bindUtf8(2, principal);
+        if (!setMeta->exec())
+            return c.fail();
+    }
+    const QByteArray syncedAt = snapshot.syncedAtUtc.isValid()
+                                    ? snapshot.syncedAtUtc.toUTC().toString(Qt::ISODateWithMs).toUtf8()
+                                    : QByteArray();
+    if (!syncedAt.isEmpty() && (!hasSyncedAt || storedSyncedAt != syncedAt)) {
+        setMeta->reset();
+        setMeta->bindUtf8(1, QByteArray(metaSyncedAt)).bindUtf8(2, syncedAt);
+        if (!setMeta->exec())
+            return c.fail();
+    } else if (syncedAt.isEmpty() && hasSyncedAt) {
+        sql::Statement *unset = db.cached("DELETE FROM meta WHERE name = ?");
+        if (unset == nullptr)
+            return c.fail();
+        unset->bindUtf8(1, QByteArray(metaSyncedAt));
+        if (!unset->exec())
+            return c.fail();
     }
 
-    sql::Statement *members =
-        db.cached("INSERT INTO members(ord, workspace, id, name, json) VALUES(?, ?, ?, ?, ?)");
-    if (members == nullptr)
-        return fail();
-    ord = 0;
-    for (auto it = snapshot.members.constBegin(); it != snapshot.members.constEnd(); ++it) {
-        for (const WorkspaceMember &m : it.value()) {
-            members->reset();
-            members->bind(1, ord++).bind(2, it.key()).bind(3, m.id).bind(4, m.displayName());
-            members->bindUtf8(5, toUtf8Json(m.toJson()));
-            if (!members->exec())
-                return fail(QStringLiteral("member \"%1\" of workspace \"%2\"").arg(m.id, it.key()));
-        }
+    // Members are written grouped by workspace, workspaces in id order, so the same snapshot always
+    // gives the same row order (QHash iteration order differs between processes).
+    std::vector<MemberRow> members;
+    QStringList memberWorkspaces = snapshot.members.keys();
+    std::sort(memberWorkspaces.begin(), memberWorkspaces.end());
+    for (const QString &workspace : std::as_const(memberWorkspaces)) {
+        for (const WorkspaceMember &m : snapshot.members[workspace])
+            members.push_back(MemberRow{workspace, &m});
     }
 
-    if (cancelled())
+    if (!writeRows<WorkspaceRows>(
+            c, snapshot.workspaces.constData(), snapshot.workspaces.size(),
+            RowChanges{&found.addedWorkspaceIds, &found.changedWorkspaceIds, &found.removedWorkspaceIds}) ||
+        !writeRows<KeyRows>(c, snapshot.keys.constData(), snapshot.keys.size(),
+                            RowChanges{&found.addedKeyIds, &found.changedKeyIds, &found.removedKeyIds}) ||
+        !writeRows<UserRows>(c, snapshot.users.constData(), snapshot.users.size(), RowChanges{}) ||
+        !writeRows<MemberRows>(c, members.data(), qsizetype(members.size()), RowChanges{}))
+        return false; // the transaction rolls back
+    if (c.cancelled())
         return false;
     if (!transaction.commit())
-        return fail();
-    if (changes != nullptr) {
-        found.removedKeyIds = oldKeys.removed();
-        found.removedWorkspaceIds = oldWorkspaces.removed();
+        return c.fail();
+    if (changes != nullptr)
         *changes = std::move(found);
-    }
     qCDebug(lcStorage).noquote() << "cache" << path() << "replaced:" << snapshot.workspaces.size()
                                  << "workspaces," << snapshot.keys.size() << "keys," << snapshot.users.size()
-                                 << "users";
+                                 << "users;" << db.totalChanges() - changesBefore << "rows written";
     return true;
 }
 
@@ -652,24 +922,27 @@ bool CacheStore::upsertKey(const ApiKey &key, QString *error)
     if (!transaction.isActive())
         return fail();
     const QByteArray json = toUtf8Json(object);
-    sql::Statement *update = db.cached("UPDATE api_keys SET workspace = ?, type = ?, name = ?, json = ? "
-                                       "WHERE id = ?");
+    const QByteArray digest = digestOf(json);
+    sql::Statement *update = db.cached("UPDATE api_keys SET digest = ?, workspace = ?, type = ?, name = ?, "
+                                       "json = ? WHERE id = ?");
     if (update == nullptr)
         return fail();
-    update->bind(1, key.workspaceId).bind(2, key.type).bind(3, key.name).bindUtf8(4, json).bind(5, key.id);
+    update->bindBlob(1, digest)
+        .bind(2, key.workspaceId)
+        .bind(3, key.type)
+        .bind(4, key.name)
+        .bindUtf8(5, json);
+    update->bind(6, key.id);
     if (!update->exec())
         return fail();
     if (db.changes() == 0) {
         sql::Statement *insert =
-            db.cached("INSERT INTO api_keys(ord, id, workspace, type, name, json) "
-                      "VALUES((SELECT COALESCE(MAX(ord), -1) + 1 FROM api_keys), ?, ?, ?, ?, ?)");
+            db.cached("INSERT INTO api_keys(ord, digest, id, workspace, type, name, json) "
+                      "VALUES((SELECT COALESCE(MAX(ord), -?1) + ?1 FROM api_keys), ?2, ?3, ?4, ?5, ?6, ?7)");
         if (insert == nullptr)
             return fail();
-        insert->bind(1, key.id)
-            .bind(2, key.workspaceId)
-            .bind(3, key.type)
-            .bind(4, key.name)
-            .bindUtf8(5, json);
+        insert->bind(1, kOrdGap).bindBlob(2, digest).bind(3, key.id).bind(4, key.workspaceId);
+        insert->bind(5, key.type).bind(6, key.name).bindUtf8(7, json);
         if (!insert->exec())
             return fail();
     }

@@ -77,8 +77,10 @@ class CacheStore
 {
 public:
     /// The schema version this build writes. 1: the tables; 2: the unused workspace, type and name
-    /// indexes of api_keys dropped (each cost a random B-tree insert per key on every replaceAll()).
-    static constexpr int schemaVersion = 2;
+    /// indexes of api_keys dropped (each cost a random B-tree insert per key on every replaceAll());
+    /// 3: a BLAKE2b-160 digest of each object's JSON stored beside it (and, for keys, in the `ord` index),
+    /// and `ord` values spread 2^20 apart, so replaceAll() writes only the rows that differ.
+    static constexpr int schemaVersion = 3;
 
     ~CacheStore();
     CacheStore(const CacheStore &) = delete;
@@ -108,16 +110,21 @@ public:
     /// parsed in chunks spread over the cores.
     CacheSnapshot load(QString *error = nullptr) const;
     /// Replaces the whole content in ONE transaction: on any failure nothing changes and `error` (when
-    /// given) says why (e.g. a key with an empty or duplicate id, or an unmasked key). When `cancel` is
-    /// given and becomes true (from any thread) before the commit, it stops within one chunk of 4,096
-    /// keys, rolls back and reports "cancelled". One prepared statement per table; each object is
-    /// serialised once, as compact JSON, keys in chunks spread over the cores. When `changes` is given it
-    /// is filled with what the replacement changed (CacheChanges), compared without parsing the old
-    /// content (a digest of each stored JSON text); left empty on failure. Figures: tests/bench.
+    /// given) says why (e.g. a key with an empty or duplicate id, or an unmasked key; every key and the
+    /// principal are checked, changed or not). It writes only the difference: rows no longer listed are
+    /// deleted, new ones inserted, changed ones (another JSON text, told by the stored digest without
+    /// reading the old JSON) updated. An unchanged row is rewritten only for its place: when it moved
+    /// among the others (all but a longest run still in stored order get a new `ord`), or when the gap
+    /// it must go into has no free `ord` value left, which renumbers the table. The principal and the
+    /// sync time are written only when their text differs. load() then returns the snapshot in the order
+    /// given here. When `cancel` is given and becomes true (from any thread) before the commit, it stops
+    /// within one chunk of 4,096 objects, rolls back and reports "cancelled". Objects are serialised once, as
+    /// compact JSON, in chunks spread over the cores. When `changes` is given it is filled with what the
+    /// replacement changed (CacheChanges); left empty on failure. Figures: tests/bench.
     bool replaceAll(const CacheSnapshot &snapshot, QString *error, const std::atomic<bool> *cancel = nullptr,
                     CacheChanges *changes = nullptr);
-    /// Inserts or replaces one key (after a create, update or rotate the server confirmed). A new key is
-    /// appended after the existing ones.
+    /// Inserts or replaces one key (after a create, update or rotate the server confirmed), keeping its
+    /// place. A new key is appended after the existing ones.
     bool upsertKey(const ApiKey &key, QString *error = nullptr);
     /// Removes the keys with these ids (after deletes the server confirmed); unknown ids are ignored.
     bool removeKeys(const QStringList &ids, QString *error = nullptr);

@@ -394,6 +394,40 @@ int Database::changes() const
     return m_db != nullptr ? sqlite3_changes(m_db) : 0;
 }
 
+qint64 Database::totalChanges() const
+{
+    return m_db != nullptr ? sqlite3_total_changes(m_db) : 0;
+}
+
+namespace {
+
+void callFunction(sqlite3_context *context, int, sqlite3_value **args)
+{
+    if (sqlite3_value_type(args[0]) == SQLITE_NULL) {
+        sqlite3_result_null(context);
+        return;
+    }
+    // sqlite3_value_blob() before sqlite3_value_bytes(), as SQLite documents, so the length matches.
+    const auto *data = static_cast<const char *>(sqlite3_value_blob(args[0]));
+    const QByteArray bytes = QByteArray::fromRawData(data, sqlite3_value_bytes(args[0]));
+    const auto fn = reinterpret_cast<QByteArray (*)(const QByteArray &)>(sqlite3_user_data(context));
+    const QByteArray result = fn(bytes);
+    sqlite3_result_blob(context, result.constData(), int(result.size()), SQLITE_TRANSIENT);
+}
+
+} // namespace
+
+bool Database::createFunction(const char *name, QByteArray (*fn)(const QByteArray &bytes))
+{
+    const int rc =
+        sqlite3_create_function_v2(m_db, name, 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                   reinterpret_cast<void *>(fn), callFunction, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK)
+        return fail(rc, QStringLiteral("create function %1").arg(QLatin1String(name)));
+    clearError();
+    return true;
+}
+
 // ---- Transaction ----
 
 Transaction::Transaction(Database &db) : m_db(db)

@@ -147,6 +147,13 @@ public:
     QString cipherVersion();
     /// Number of rows changed by the last INSERT/UPDATE/DELETE.
     int changes() const;
+    /// Number of rows inserted, updated or deleted on this connection since it was opened
+    /// (sqlite3_total_changes; rolled-back statements count too).
+    qint64 totalChanges() const;
+    /// Registers the deterministic SQL function `name(x)` on this connection: it returns `fn` of x's
+    /// bytes (TEXT as UTF-8) as a BLOB, and NULL for a NULL x. `name` must be a string literal. Returns
+    /// false and fills lastError() when SQLite refuses it.
+    bool createFunction(const char *name, QByteArray (*fn)(const QByteArray &bytes));
 
     /// The last failure; kind None when the last operation succeeded.
     const SqlError &lastError() const { return m_lastError; }

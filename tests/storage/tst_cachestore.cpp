@@ -123,6 +123,67 @@ void overwrite(const QString &path, qint64 offset, const QByteArray &bytes)
     QCOMPARE(file.write(bytes), bytes.size());
 }
 
+// Adds triggers to the cache file at `path` that log every row written to any table into `write_log`
+// (table, operation, row id), so a test sees exactly which rows a replaceAll() touched.
+void logWrites(const QString &path, const SecretBuffer &key)
+{
+    pk::sql::Database db;
+    QVERIFY(db.open(path, key, false));
+    QVERIFY(db.exec("CREATE TABLE write_log(entry TEXT NOT NULL)"));
+    struct Logged
+    {
+        const char *table;
+        const char *newId;
+        const char *oldId;
+    };
+    const Logged tables[] = {{"meta", "new.name", "old.name"},
+                             {"workspaces", "new.id", "old.id"},
+                             {"api_keys", "new.id", "old.id"},
+                             {"users", "new.id", "old.id"},
+                             {"members", "new.workspace || '/' || new.id", "old.workspace || '/' || old.id"}};
+    for (const Logged &t : tables) {
+        for (const auto &[op, id] :
+             {std::pair{"insert", t.newId}, {"update", t.newId}, {"delete", t.oldId}}) {
+            const QByteArray sql = QByteArray("CREATE TRIGGER log_") + t.table + '_' + op + " AFTER " + op +
+                                   " ON " + t.table + " BEGIN INSERT INTO write_log VALUES('" + t.table +
+                                   ' ' + op + " ' || " + id + "); END;";
+            QVERIFY2(db.exec(sql.constData()), qPrintable(db.lastError().message));
+        }
+    }
+}
+
+// The rows written since the last call, as "<table> <insert|update|delete> <id>", sorted; empties the log.
+QStringList takeWrites(const QString &path, const SecretBuffer &key)
+{
+    pk::sql::Database db;
+    if (!db.open(path, key, false))
+        return {QStringLiteral("cannot open")};
+    QStringList entries;
+    pk::sql::Statement select = db.prepare("SELECT entry FROM write_log");
+    while (select.next())
+        entries.append(select.columnText(0));
+    select = pk::sql::Statement();
+    db.exec("DELETE FROM write_log");
+    entries.sort();
+    return entries;
+}
+
+QStringList ids(const QList<ApiKey> &keys)
+{
+    QStringList out;
+    for (const ApiKey &k : keys)
+        out.append(k.id);
+    return out;
+}
+
+QStringList keyWrites(const char *op, const QStringList &keyIds)
+{
+    QStringList out;
+    for (const QString &id : keyIds)
+        out.append(QString(QStringLiteral("api_keys ") + QLatin1String(op) + QLatin1Char(' ') + id));
+    return out;
+}
+
 } // namespace
 
 class TestCacheStore : public QObject
@@ -151,6 +212,12 @@ private slots:
     void replaceAllReportsChanges();
     void manyKeysKeepOrderAcrossChunks();
     void cancelledReplaceChangesNothing();
+    void unchangedRowsAreNotWritten();
+    void orderSurvivesAddRemoveReorder();
+    void randomEditsKeepOrder();
+    void failedReplaceLeavesFileIdentical_data();
+    void failedReplaceLeavesFileIdentical();
+    void schemaTwoIsMigrated();
 
 private:
     QString path(const QString &name = QStringLiteral("profile.db")) const { return m_dir->filePath(name); }
@@ -543,7 +610,7 @@ void TestCacheStore::schemaOneIsMigrated()
     store.reset();
     pk::sql::Database db;
     QVERIFY(db.open(path(), m_key, false));
-    QCOMPARE(db.userVersion(), 2);
+    QCOMPARE(db.userVersion(), CacheStore::schemaVersion);
     pk::sql::Statement indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND "
                                             "tbl_name = 'api_keys' AND sql IS NOT NULL ORDER BY name");
     QStringList names;
@@ -625,6 +692,351 @@ void TestCacheStore::cancelledReplaceChangesNothing()
     QVERIFY(!store->replaceAll(richSnapshot(5), &message, &cancel));
     QVERIFY(message.contains(QStringLiteral("cancelled")));
     compareSnapshots(store->load(), original);
+}
+
+void TestCacheStore::unchangedRowsAreNotWritten()
+{
+    auto store = CacheStore::open(path(), m_key, nullptr);
+    QVERIFY(store);
+    const CacheSnapshot first = richSnapshot(300);
+    QVERIFY(store->replaceAll(first, nullptr));
+    logWrites(path(), m_key);
+
+    // 1 % of the keys renamed and a new sync time: those 3 rows and the sync time, nothing else.
+    CacheSnapshot next = first;
+    QStringList renamed;
+    for (int i = 0; i < next.keys.size(); i += 100) {
+        next.keys[i].name += QStringLiteral(" (renamed)");
+        renamed.append(next.keys.at(i).id);
+    }
+    next.syncedAtUtc = next.syncedAtUtc.addSecs(60);
+    pk::CacheChanges changes;
+    QString message;
+    QVERIFY2(store->replaceAll(next, &message, nullptr, &changes), qPrintable(message));
+    QCOMPARE(changes.changedKeyIds, renamed);
+    QVERIFY(changes.addedKeyIds.isEmpty() && changes.removedKeyIds.isEmpty());
+    QStringList expected =
+        keyWrites("update", renamed) + QStringList{QStringLiteral("meta insert synced_at_utc")};
+    expected.sort();
+    QCOMPARE(takeWrites(path(), m_key), expected);
+
+    // The same snapshot again writes nothing at all.
+    QVERIFY(store->replaceAll(next, &message, nullptr, &changes));
+    QVERIFY(changes.addedKeyIds.isEmpty() && changes.changedKeyIds.isEmpty() &&
+            changes.removedKeyIds.isEmpty());
+    QVERIFY(!changes.principalChanged);
+    QCOMPARE(takeWrites(path(), m_key), QStringList());
+
+    // A workspace, a user, a member and the principal changed: exactly those rows.
+    next.workspaces[0].name = QStringLiteral("Produktion");
+    next.users[1].email = QStringLiteral("new@example.com");
+    next.members[QStringLiteral("ws-uuid-2")][0].role = QStringLiteral("admin");
+    next.principal.insert(QStringLiteral("name"), QStringLiteral("renamed"));
+    QVERIFY(store->replaceAll(next, &message, nullptr, &changes));
+    QCOMPARE(changes.changedWorkspaceIds, QStringList{QStringLiteral("ws-uuid-1")});
+    QVERIFY(changes.principalChanged);
+    QCOMPARE(takeWrites(path(), m_key),
+             (QStringList{QStringLiteral("members update ws-uuid-2/user-2"),
+                          QStringLiteral("meta insert principal"), QStringLiteral("users update user-2"),
+                          QStringLiteral("workspaces update ws-uuid-1")}));
+    compareSnapshots(store->load(), next);
+
+    // Clearing the sync time deletes its row.
+    next.syncedAtUtc = QDateTime();
+    QVERIFY(store->replaceAll(next, &message));
+    QCOMPARE(takeWrites(path(), m_key), QStringList{QStringLiteral("meta delete synced_at_utc")});
+    compareSnapshots(store->load(), next);
+}
+
+void TestCacheStore::orderSurvivesAddRemoveReorder()
+{
+    auto store = CacheStore::open(path(), m_key, nullptr);
+    QVERIFY(store);
+    CacheSnapshot s = richSnapshot(20);
+    QVERIFY(store->replaceAll(s, nullptr));
+    logWrites(path(), m_key);
+    QString message;
+    pk::CacheChanges changes;
+
+    // Three removed; two added at the front, one in the middle, one at the end: only those rows.
+    const QStringList removed{s.keys.at(3).id, s.keys.at(4).id, s.keys.at(10).id};
+    s.keys.removeAt(10);
+    s.keys.removeAt(4);
+    s.keys.removeAt(3);
+    s.keys.insert(0, richKey(100));
+    s.keys.insert(1, richKey(101));
+    s.keys.insert(9, richKey(102));
+    s.keys.append(richKey(103));
+    const QStringList added{richKey(100).id, richKey(101).id, richKey(102).id, richKey(103).id};
+    QVERIFY2(store->replaceAll(s, &message, nullptr, &changes), qPrintable(message));
+    QCOMPARE(changes.addedKeyIds, added);
+    QCOMPARE(changes.removedKeyIds, removed);
+    QStringList expected = keyWrites("insert", added) + keyWrites("delete", removed);
+    expected.sort();
+    QCOMPARE(takeWrites(path(), m_key), expected);
+    QCOMPARE(ids(store->load().keys), ids(s.keys));
+
+    // One key moved from the end to the front: only its row, and it is not reported as changed.
+    s.keys.prepend(s.keys.takeLast());
+    QVERIFY(store->replaceAll(s, &message, nullptr, &changes));
+    QVERIFY(changes.addedKeyIds.isEmpty() && changes.changedKeyIds.isEmpty() &&
+            changes.removedKeyIds.isEmpty());
+    QCOMPARE(takeWrites(path(), m_key), keyWrites("update", {s.keys.first().id}));
+    compareSnapshots(store->load(), s);
+
+    // Reversed: every key but one moves.
+    std::reverse(s.keys.begin(), s.keys.end());
+    QVERIFY(store->replaceAll(s, &message));
+    QCOMPARE(takeWrites(path(), m_key).size(), s.keys.size() - 1);
+    compareSnapshots(store->load(), s);
+
+    // Forty syncs each adding a key just after the first one use up the room between two neighbours;
+    // the order stays right throughout.
+    for (int i = 0; i < 40; ++i) {
+        s.keys.insert(1, richKey(200 + i));
+        QVERIFY(store->replaceAll(s, &message));
+        QCOMPARE(ids(store->load().keys), ids(s.keys));
+    }
+    takeWrites(path(), m_key);
+
+    // Workspaces, users and the members of a workspace keep the order given too.
+    std::reverse(s.workspaces.begin(), s.workspaces.end());
+    std::reverse(s.users.begin(), s.users.end());
+    QList<pk::WorkspaceMember> &members = s.members[QStringLiteral("ws-uuid-1")];
+    std::reverse(members.begin(), members.end());
+    QVERIFY(store->replaceAll(s, &message));
+    compareSnapshots(store->load(), s);
+    // A new profile's first write and a reopened file read the same order.
+    store.reset();
+    store = CacheStore::open(path(), m_key, nullptr);
+    QVERIFY(store);
+    compareSnapshots(store->load(), s);
+}
+
+void TestCacheStore::randomEditsKeepOrder()
+{
+    // Random deletes, creates, moves and edits, checked after every sync against the list given and
+    // against what CacheChanges must report.
+    QRandomGenerator random(20261130);
+    auto store = CacheStore::open(path(), m_key, nullptr);
+    QVERIFY(store);
+    CacheSnapshot s = richSnapshot(0);
+    int nextId = 0;
+    for (int round = 0; round < 60; ++round) {
+        const QList<ApiKey> before = s.keys;
+        QStringList added;
+        QSet<QString> edited;
+        const int operations = int(random.bounded(1, 12));
+        for (int op = 0; op < operations; ++op) {
+            const int size = int(s.keys.size());
+            switch (size == 0 ? 0 : random.bounded(4)) {
+            case 0: {
+                ApiKey k = richKey(nextId++);
+                s.keys.insert(int(random.bounded(size + 1)), k);
+                added.append(k.id);
+                break;
+            }
+            case 1: {
+                const ApiKey gone = s.keys.takeAt(int(random.bounded(size)));
+                added.removeOne(gone.id);
+                edited.remove(gone.id);
+                break;
+            }
+            case 2:
+                s.keys.move(int(random.bounded(size)), int(random.bounded(size)));
+                break;
+            default: {
+                ApiKey &k = s.keys[int(random.bounded(size))];
+                k.description = QStringLiteral("edit %1").arg(round);
+                edited.insert(k.id);
+                break;
+            }
+            }
+        }
+        pk::CacheChanges changes;
+        QString message;
+        QVERIFY2(store->replaceAll(s, &message, nullptr, &changes), qPrintable(message));
+        QCOMPARE(store->load().keys, s.keys);
+
+        QStringList expectedAdded;
+        QStringList expectedChanged;
+        QStringList expectedRemoved;
+        const QStringList nowIds = ids(s.keys);
+        const QSet<QString> now(nowIds.cbegin(), nowIds.cend());
+        QHash<QString, ApiKey> old;
+        for (const ApiKey &k : before) {
+            old.insert(k.id, k);
+            if (!now.contains(k.id))
+                expectedRemoved.append(k.id);
+        }
+        for (const ApiKey &k : std::as_const(s.keys)) {
+            if (!old.contains(k.id))
+                expectedAdded.append(k.id);
+            else if (!(old.value(k.id) == k))
+                expectedChanged.append(k.id);
+        }
+        QCOMPARE(changes.addedKeyIds, expectedAdded);
+        QCOMPARE(changes.changedKeyIds, expectedChanged);
+        QCOMPARE(changes.removedKeyIds, expectedRemoved);
+    }
+    QVERIFY(nextId > 20);
+}
+
+void TestCacheStore::failedReplaceLeavesFileIdentical_data()
+{
+    QTest::addColumn<QString>("fault");
+    QTest::newRow("unmasked secret in a later chunk") << QStringLiteral("secret");
+    QTest::newRow("duplicate id") << QStringLiteral("duplicate");
+    QTest::newRow("empty id") << QStringLiteral("empty");
+    QTest::newRow("cancelled") << QStringLiteral("cancel");
+}
+
+void TestCacheStore::failedReplaceLeavesFileIdentical()
+{
+    QFETCH(QString, fault);
+    auto store = CacheStore::open(path(), m_key, nullptr);
+    QVERIFY(store);
+    const CacheSnapshot original = richSnapshot(4500); // more than one chunk of 4,096
+    QVERIFY(store->replaceAll(original, nullptr));
+
+    // A sync that deletes, creates, edits and moves rows, then meets the fault.
+    CacheSnapshot next = original;
+    next.keys.removeAt(7);
+    next.keys.prepend(richKey(9001));
+    next.keys[100].name = QStringLiteral("edited");
+    next.keys.move(200, 4000);
+    next.workspaces.removeLast();
+    next.users.clear();
+    next.syncedAtUtc = next.syncedAtUtc.addDays(1);
+    std::atomic<bool> cancel(false);
+    if (fault == QLatin1String("secret"))
+        next.keys[4400].maskedKey = QStringLiteral("pk-live-FULLSECRET");
+    else if (fault == QLatin1String("duplicate"))
+        next.keys[4400].id = next.keys.at(2).id;
+    else if (fault == QLatin1String("empty"))
+        next.keys[4400].id.clear();
+    else
+        cancel = true;
+    const QByteArray before = fileBytes(path());
+    pk::CacheChanges changes;
+    changes.addedKeyIds = QStringList{QStringLiteral("stale")};
+    QString message;
+    QVERIFY(!store->replaceAll(next, &message, &cancel, &changes));
+    QVERIFY(!message.isEmpty());
+    QVERIFY(!message.contains(QStringLiteral("FULLSECRET")));
+    if (fault == QLatin1String("cancel"))
+        QVERIFY(message.contains(QStringLiteral("cancelled")));
+    else if (fault != QLatin1String("secret"))
+        QVERIFY2(message.contains(
+                     QString(QStringLiteral("API key \"") + next.keys.at(4400).id + QLatin1Char('"'))),
+                 qPrintable(message));
+    QVERIFY(changes.addedKeyIds.isEmpty() && changes.changedKeyIds.isEmpty() &&
+            changes.removedKeyIds.isEmpty());
+    QCOMPARE(fileBytes(path()), before);
+    QVERIFY(!QFile::exists(QString(path() + QStringLiteral("-journal"))));
+    compareSnapshots(store->load(), original);
+}
+
+void TestCacheStore::schemaTwoIsMigrated()
+{
+    // A file as schema 2 wrote it: `ord` counting 0, 1, 2, ... and no digests.
+    const CacheSnapshot snapshot = richSnapshot(5);
+    const auto compact = [](const QJsonObject &o) {
+        return QJsonDocument(o).toJson(QJsonDocument::Compact);
+    };
+    {
+        pk::sql::Database db;
+        QVERIFY(db.open(path(), m_key, true));
+        QVERIFY(db.exec(
+            "CREATE TABLE meta(name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);"
+            "CREATE TABLE workspaces(ord INTEGER NOT NULL, id TEXT PRIMARY KEY NOT NULL CHECK(id <> ''),"
+            " slug TEXT, name TEXT, json TEXT NOT NULL);"
+            "CREATE TABLE api_keys(ord INTEGER NOT NULL, id TEXT PRIMARY KEY NOT NULL CHECK(id <> ''),"
+            " workspace TEXT, type TEXT, name TEXT, json TEXT NOT NULL);"
+            "CREATE INDEX api_keys_ord ON api_keys(ord);"
+            "CREATE TABLE users(ord INTEGER NOT NULL, id TEXT PRIMARY KEY NOT NULL CHECK(id <> ''),"
+            " email TEXT, name TEXT, json TEXT NOT NULL);"
+            "CREATE TABLE members(ord INTEGER NOT NULL, workspace TEXT NOT NULL CHECK(workspace <> ''),"
+            " id TEXT NOT NULL CHECK(id <> ''), name TEXT, json TEXT NOT NULL, PRIMARY KEY(workspace, "
+            "id));"));
+        pk::sql::Statement meta = db.prepare("INSERT INTO meta(name, value) VALUES(?, ?)");
+        meta.bind(1, QStringLiteral("synced_at_utc"))
+            .bind(2, snapshot.syncedAtUtc.toString(Qt::ISODateWithMs));
+        QVERIFY(meta.exec());
+        meta.reset();
+        meta.bind(1, QStringLiteral("principal")).bindUtf8(2, compact(snapshot.principal));
+        QVERIFY(meta.exec());
+        // Inserted in reverse, so rowid order differs from `ord` order.
+        pk::sql::Statement ws = db.prepare("INSERT INTO workspaces VALUES(?, ?, ?, ?, ?)");
+        for (int i = int(snapshot.workspaces.size()) - 1; i >= 0; --i) {
+            const pk::Workspace &w = snapshot.workspaces.at(i);
+            ws.reset();
+            ws.bind(1, qint64(i))
+                .bind(2, w.id)
+                .bind(3, w.slug)
+                .bind(4, w.name)
+                .bindUtf8(5, compact(w.toJson()));
+            QVERIFY(ws.exec());
+        }
+        pk::sql::Statement keys = db.prepare("INSERT INTO api_keys VALUES(?, ?, ?, ?, ?, ?)");
+        for (int i = int(snapshot.keys.size()) - 1; i >= 0; --i) {
+            const ApiKey &k = snapshot.keys.at(i);
+            keys.reset();
+            keys.bind(1, qint64(i)).bind(2, k.id).bind(3, k.workspaceId).bind(4, k.type).bind(5, k.name);
+            keys.bindUtf8(6, compact(k.toJson()));
+            QVERIFY(keys.exec());
+        }
+        pk::sql::Statement users = db.prepare("INSERT INTO users VALUES(?, ?, ?, ?, ?)");
+        for (int i = 0; i < snapshot.users.size(); ++i) {
+            const pk::User &u = snapshot.users.at(i);
+            users.reset();
+            users.bind(1, qint64(i)).bind(2, u.id).bind(3, u.email).bind(4, u.displayName());
+            users.bindUtf8(5, compact(u.toJson()));
+            QVERIFY(users.exec());
+        }
+        pk::sql::Statement members = db.prepare("INSERT INTO members VALUES(?, ?, ?, ?, ?)");
+        // Schema 2 wrote members in QHash order, which differs between processes; written here in
+        // workspace id order, as replaceAll() now does, so the check below expects no write at all.
+        qint64 ord = 0;
+        QStringList workspaceIds = snapshot.members.keys();
+        workspaceIds.sort();
+        for (const QString &workspaceId : std::as_const(workspaceIds)) {
+            for (const pk::WorkspaceMember &m : snapshot.members.value(workspaceId)) {
+                members.reset();
+                members.bind(1, ord++).bind(2, workspaceId).bind(3, m.id).bind(4, m.displayName());
+                members.bindUtf8(5, compact(m.toJson()));
+                QVERIFY(members.exec());
+            }
+        }
+        QVERIFY(db.setUserVersion(2));
+    }
+    auto store = CacheStore::open(path(), m_key, nullptr);
+    QVERIFY(store);
+    compareSnapshots(store->load(), snapshot);
+    {
+        pk::sql::Database db;
+        QVERIFY(db.open(path(), m_key, false));
+        QCOMPARE(db.userVersion(), CacheStore::schemaVersion);
+    }
+
+    // The migrated digests match: the same snapshot reports no change and writes no row.
+    logWrites(path(), m_key);
+    pk::CacheChanges changes;
+    QString message;
+    QVERIFY2(store->replaceAll(snapshot, &message, nullptr, &changes), qPrintable(message));
+    QVERIFY(changes.addedKeyIds.isEmpty() && changes.changedKeyIds.isEmpty() &&
+            changes.removedKeyIds.isEmpty());
+    QVERIFY(changes.addedWorkspaceIds.isEmpty() && changes.changedWorkspaceIds.isEmpty());
+    QVERIFY(!changes.principalChanged);
+    QCOMPARE(takeWrites(path(), m_key), QStringList());
+
+    // The migrated `ord` values leave room: a key placed second is the only row written.
+    CacheSnapshot next = snapshot;
+    next.keys.insert(1, richKey(50));
+    QVERIFY(store->replaceAll(next, &message, nullptr, &changes));
+    QCOMPARE(changes.addedKeyIds, QStringList{richKey(50).id});
+    QCOMPARE(takeWrites(path(), m_key), keyWrites("insert", {richKey(50).id}));
+    compareSnapshots(store->load(), next);
 }
 
 QTEST_GUILESS_MAIN(TestCacheStore)

@@ -25,6 +25,7 @@ private slots:
     void constraintErrorsAreTyped();
     void prepareErrorIsReported();
     void missingFileWithoutCreateIsIo();
+    void functionsAndChangeCounts();
 
 private:
     QString path() const { return m_dir->filePath(QStringLiteral("t.db")); }
@@ -162,6 +163,34 @@ void TestSqlite::missingFileWithoutCreateIsIo()
     QCOMPARE(db.lastError().kind, SqlErrorKind::Io);
     QVERIFY(!db.isOpen());
     QVERIFY(!QFile::exists(path()));
+}
+
+static QByteArray reversed(const QByteArray &bytes)
+{
+    QByteArray out = bytes;
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+void TestSqlite::functionsAndChangeCounts()
+{
+    pk::sql::Database db;
+    QVERIFY(db.open(path(), m_key, true));
+    QVERIFY(db.createFunction("reversed", reversed));
+    QVERIFY(db.exec("CREATE TABLE t(a TEXT); INSERT INTO t VALUES('abc'), ('ü'), (NULL);"));
+    const qint64 before = db.totalChanges();
+    QVERIFY(db.exec("UPDATE t SET a = reversed(a) WHERE a = 'abc'"));
+    QCOMPARE(db.changes(), 1);
+    QCOMPARE(db.totalChanges(), before + 1);
+    pk::sql::Statement select =
+        db.prepare("SELECT reversed(a) IS NULL, hex(reversed(a)) FROM t ORDER BY rowid");
+    QVERIFY(select.next());
+    QCOMPARE(select.columnText(1), QStringLiteral("616263")); // reversed twice: the bytes of "abc"
+    QVERIFY(select.next());
+    QCOMPARE(select.columnText(1), QStringLiteral("BCC3")); // UTF-8 bytes of "ü" (C3 BC), reversed
+    QVERIFY(select.next());
+    QCOMPARE(select.columnInt64(0), qint64(1)); // NULL in, NULL out
+    QVERIFY(!select.next() && !select.hasError());
 }
 
 QTEST_GUILESS_MAIN(TestSqlite)
