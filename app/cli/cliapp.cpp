@@ -832,7 +832,8 @@ bool CliApp::confirm(const QString &question, const QString &verb, const QString
     writeTo(stderr,
             QString(cli::terminalSafe(question) + QLatin1Char(' ') + tr("Type “yes” to confirm: ")).toUtf8());
     const QByteArray answer = readLine().trimmed().toLower();
-    if (answer == "yes" || answer == "y")
+    // Exactly the word asked for: a reflexive "y" does not revoke keys or delete workspaces.
+    if (answer == "yes")
         return true;
     fail(tr("not confirmed; %1").arg(refusal));
     return false;

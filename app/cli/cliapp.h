@@ -200,10 +200,10 @@ private:
 
     /// The key `id` in the snapshot, or nullptr (after failing with a one-line error) when it is not there.
     const ApiKey *cachedKey(const QString &id);
-    /// Asks `question` on a terminal (stderr prompt, "yes" confirms; the question passes terminalSafe(),
-    /// since it names keys and workspaces as the server returned them). Without a terminal `--yes` is needed,
-    /// else it fails naming `verb` ("revoke"). Returns true when confirmed (or `--yes` was given); otherwise
-    /// fails with `refusal` ("nothing was revoked") and returns false.
+    /// Asks `question` on a terminal (stderr prompt, exactly "yes" confirms; the question passes
+    /// terminalSafe(), since it names keys and workspaces as the server returned them). Without a terminal
+    /// `--yes` is needed, else it fails naming `verb` ("revoke"). Returns true when confirmed (or `--yes` was
+    /// given); otherwise fails with `refusal` ("nothing was revoked") and returns false.
     bool confirm(const QString &question, const QString &verb, const QString &refusal);
     /// Fails with the server's error; a 400 AB01 naming a field is reported against its command-line option.
     void failWithServerError(const ApiError &error, const QString &what);

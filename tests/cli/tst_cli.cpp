@@ -487,6 +487,10 @@ void TestCli::terminalPromptHidesKeyAndConfirmsRevoke()
     // The prompt names the key: type, workspace and masked key.
     QVERIFY2(shown.contains("Service key") && shown.contains(masked) && shown.contains("workspace "),
              shown.constData());
+    // Only the word asked for confirms.
+    std::tie(code, shown) = runOnTerminal(m_env, revoke, "to confirm", "y\n");
+    QCOMPARE(code, 1);
+    QVERIFY2(shown.contains("nothing was revoked"), shown.constData());
     std::tie(code, shown) = runOnTerminal(m_env, revoke, "to confirm", "yes\n");
     QVERIFY2(code == 0, shown.constData());
     QVERIFY2(shown.contains(QString(QStringLiteral("Revoked ") + victim).toUtf8()), shown.constData());
