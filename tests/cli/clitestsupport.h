@@ -6,6 +6,8 @@
 #include "processrun.h"
 #include "sandbox/sandboxserver.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTest>
 
 #include <memory>
@@ -39,6 +41,25 @@ inline void removeOwnerProfile(const QString &program, const QProcessEnvironment
     const ProcessResult r = runProcess(
         program, {QStringLiteral("profile"), QStringLiteral("remove"), QStringLiteral("Owner")}, {}, env);
     QVERIFY2(r.code == 0, r.err.constData());
+}
+
+/// How many requests other than GET `server` recorded: the writes that reached it.
+inline int writesSeen(const pk::sandbox::SandboxServer &server)
+{
+    int n = 0;
+    for (const pk::sandbox::RecordedRequest &r : server.recordedRequests())
+        n += r.method != QLatin1String("GET") ? 1 : 0;
+    return n;
+}
+
+/// The object of `array` whose `field` is `value` (case-insensitive); empty when there is none.
+inline QJsonObject findIn(const QJsonArray &array, const QString &field, const QString &value)
+{
+    for (const QJsonValue &v : array) {
+        if (v.toObject().value(field).toString().compare(value, Qt::CaseInsensitive) == 0)
+            return v.toObject();
+    }
+    return {};
 }
 
 } // namespace pktest

@@ -32,25 +32,8 @@ QString s(const char *text)
 }
 
 using Result = pktest::ProcessResult;
-
-/// Requests other than GET that `server` recorded.
-int writesSeen(const sandbox::SandboxServer &server)
-{
-    int n = 0;
-    for (const sandbox::RecordedRequest &r : server.recordedRequests())
-        n += r.method != QLatin1String("GET") ? 1 : 0;
-    return n;
-}
-
-/// The object of `array` whose `field` is `value` (case-insensitive); empty when there is none.
-QJsonObject findIn(const QJsonArray &array, const QString &field, const QString &value)
-{
-    for (const QJsonValue &v : array) {
-        if (v.toObject().value(field).toString().compare(value, Qt::CaseInsensitive) == 0)
-            return v.toObject();
-    }
-    return {};
-}
+using pktest::findIn;
+using pktest::writesSeen;
 
 } // namespace
 
