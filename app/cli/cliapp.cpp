@@ -878,15 +878,6 @@ QString usageText(const UsageLimits &u)
     return out;
 }
 
-/// True when a write's reply was lost or unreadable (ApiError kinds OutcomeUnknown, Timeout, Parse): the
-/// server may have applied it (Session::updateKey(), Session::rotateKey()), so "nothing was changed" would
-/// be wrong.
-bool replyLost(const ApiError &error)
-{
-    return error.kind == ApiError::Kind::OutcomeUnknown || error.kind == ApiError::Kind::Timeout ||
-           error.kind == ApiError::Kind::Parse;
-}
-
 /// The failure for a lost reply to `what` ("the rotation") on the key `id`: it may have been applied.
 QString mayHaveApplied(const QString &what, const QString &id)
 {
@@ -1041,8 +1032,7 @@ void CliApp::keysCreate()
                     return failWithServerError(r.error, tr("nothing was created"));
                 // A lost reply was resolved by re-listing, and the message says so; anything else (e.g. no
                 // connection) never reached the server.
-                if (r.error.kind == ApiError::Kind::OutcomeUnknown ||
-                    r.error.kind == ApiError::Kind::Timeout || r.error.kind == ApiError::Kind::Parse)
+                if (r.error.writeMayHaveApplied())
                     return fail(r.message);
                 return fail(QString(oneLine(r.message) + QLatin1Char(' ') + tr("Nothing was created.")));
             case CreateKeyResult::Outcome::Unknown:
@@ -1124,7 +1114,7 @@ void CliApp::keysUpdate()
         const QString name = key->name;
         const QStringList fields = body.keys();
         m_session->updateKey(id, body, [this, id, name, fields](const KeyWriteResult &r) {
-            if (replyLost(r.error))
+            if (r.error.writeMayHaveApplied())
                 return fail(mayHaveApplied(tr("the change"), id));
             if (r.error.isError())
                 return failWithServerError(r.error, tr("nothing was changed"));
@@ -1191,7 +1181,7 @@ void CliApp::keysRotate()
         const QString name = key->name;
         m_session->rotateKey(id, transition, [this, id, name, own](const KeyWriteResult &r) {
             if (r.secret.secret.isEmpty()) {
-                if (replyLost(r.error))
+                if (r.error.writeMayHaveApplied())
                     return fail(mayHaveApplied(tr("the rotation"), id));
                 return failWithServerError(r.error, tr("nothing was rotated"));
             }

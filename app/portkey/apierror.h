@@ -35,8 +35,19 @@ struct ApiError
     /// True for 403 AB03: missing scope, wrong workspace, or an org security setting.
     bool isForbidden() const { return kind == Kind::Http && httpStatus == 403; }
 
+    /// True when this ended a write whose reply was lost or unreadable (OutcomeUnknown, Timeout, or a success
+    /// status whose body did not parse): the server may have applied it, so the caller reads its state back
+    /// and never re-sends a POST.
+    bool writeMayHaveApplied() const
+    {
+        return kind == Kind::OutcomeUnknown || kind == Kind::Timeout ||
+               (kind == Kind::Parse && httpStatus < 300);
+    }
+
     /// One or two sentences for a person: what happened and what to do about it. Never contains a secret.
     QString userText() const;
+    /// `text`, followed by " (Server: <message>)" when the server sent a message.
+    QString withServerMessage(const QString &text) const;
 };
 
 } // namespace pk

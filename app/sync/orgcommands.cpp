@@ -37,21 +37,6 @@ template <typename T> ApiResult<T> refusedRead(const QString &message)
     return r;
 }
 
-/// True when a write's reply was lost or unreadable (OutcomeUnknown, Timeout, or a success status whose body
-/// did not parse): the server may have applied it.
-bool replyLost(const ApiError &e)
-{
-    return e.kind == ApiError::Kind::OutcomeUnknown || e.kind == ApiError::Kind::Timeout ||
-           (e.kind == ApiError::Kind::Parse && e.httpStatus < 300);
-}
-
-/// `text`, followed by the server's own message when there is one.
-QString withServerMessage(const QString &text, const ApiError &e)
-{
-    return e.message.isEmpty() ? text
-                               : QString(text + QStringLiteral(" (Server: ") + e.message + QLatin1Char(')'));
-}
-
 /// `role` as the API spells roles: trimmed and lower-cased (` Admin` → `admin`). Every role an OrgCommands
 /// call takes goes through here before it is checked, handed to the policy or sent.
 QString normalisedRole(const QString &role)
@@ -206,7 +191,7 @@ struct OrgCommands::Private
         if (!error.isError()) {
             r.message = success;
             qCInfo(lcSync).noquote() << name << "confirmed by the server";
-        } else if (replyLost(error)) {
+        } else if (error.writeMayHaveApplied()) {
             r.maybeApplied = true;
             r.message =
                 syncAfter ? OrgCommands::tr("Portkey's reply was lost or unreadable, so the change may have "
@@ -219,15 +204,14 @@ struct OrgCommands::Private
             const QString scope = session->learnDenial(action, error);
             r.message = scope.isEmpty()
                             ? error.userText()
-                            : withServerMessage(
+                            : error.withServerMessage(
                                   OrgCommands::tr("The server refused this (403 %1): the connection key "
                                                   "probably lacks the scope `%2`. Actions that need it stay "
                                                   "disabled while this profile is open; ask an organisation "
                                                   "admin to add the scope to the key.")
-                                      .arg(error.code, scope),
-                                  error);
+                                      .arg(error.code, scope));
         } else if (!conflict.isEmpty() && error.kind == ApiError::Kind::Http && error.httpStatus == 409) {
-            r.message = withServerMessage(conflict, error);
+            r.message = error.withServerMessage(conflict);
         } else {
             r.message = error.userText();
         }

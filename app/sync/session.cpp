@@ -47,21 +47,6 @@ template <typename Result> Result notOpenResult()
     return result;
 }
 
-/// True when a write's reply was lost or unreadable (OutcomeUnknown, Timeout, or a success status whose body
-/// did not parse): the server may have applied it, so the caller reads the server's state back.
-bool replyLost(const ApiError &e)
-{
-    return e.kind == ApiError::Kind::OutcomeUnknown || e.kind == ApiError::Kind::Timeout ||
-           (e.kind == ApiError::Kind::Parse && e.httpStatus < 300);
-}
-
-/// `text`, followed by the server's own message when there is one.
-QString withServerMessage(const QString &text, const ApiError &e)
-{
-    return e.message.isEmpty() ? text
-                               : QString(text + QStringLiteral(" (Server: ") + e.message + QLatin1Char(')'));
-}
-
 /// A deep copy of the secret's bytes for APIs that keep a QByteArray (never a view into the buffer).
 QByteArray ownedCopy(const SecretBuffer &secret)
 {
@@ -502,10 +487,7 @@ void Session::createKey(const ApiKeyDraft &draft, std::function<void(const Creat
         result.error = r.error;
         // A lost reply, a timeout, or a success status whose body did not parse: the server may have
         // created the key. Anything else is a refusal and nothing was created.
-        const bool maybeCreated = r.error.kind == ApiError::Kind::OutcomeUnknown ||
-                                  r.error.kind == ApiError::Kind::Timeout ||
-                                  (r.error.kind == ApiError::Kind::Parse && r.error.httpStatus < 300);
-        if (!maybeCreated) {
+        if (!r.error.writeMayHaveApplied()) {
             learnDenial(draft.keyType, access::KeyVerb::Create, r.error);
             result.outcome = CreateKeyResult::Outcome::NotCreated;
             result.message = r.error.userText();
@@ -649,7 +631,7 @@ void Session::updateKey(const QString &id, const QJsonObject &changes,
         if (!r.ok()) {
             learnKeyDenial(id, access::KeyVerb::Update, r.error);
             result.error = r.error;
-            if (!replyLost(r.error)) {
+            if (!r.error.writeMayHaveApplied()) {
                 result.message = r.error.userText();
                 return done(result);
             }
@@ -698,13 +680,12 @@ void Session::rotateKey(const QString &id, std::optional<qint64> transitionPerio
                 result.error = r.error;
                 if (r.error.kind == ApiError::Kind::Http && r.error.httpStatus == 409) {
                     // Rotating again is blocked until the previous secret expires (ADMIN-API.md §9).
-                    result.message = withServerMessage(
+                    result.message = r.error.withServerMessage(
                         tr("This key is still in the transition period of an earlier rotation, so it cannot "
-                           "be rotated now. Rotate it again after the transition period ends."),
-                        r.error);
+                           "be rotated now. Rotate it again after the transition period ends."));
                     return done(result);
                 }
-                if (!replyLost(r.error)) {
+                if (!r.error.writeMayHaveApplied()) {
                     result.message = r.error.userText();
                     return done(result);
                 }
