@@ -1,6 +1,7 @@
 #include "auditlogdialog.h"
 
 #include "logging.h"
+#include "orgdialogs.h"
 
 #include "access/action.h"
 #include "models/auditlogtablemodel.h"
@@ -13,7 +14,6 @@
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -107,19 +107,7 @@ AuditLogDialog::AuditLogDialog(OrgCommands *commands, const QList<Workspace> &wo
     m_search->setPlaceholderText(tr("Search the loaded records (path, action, user, workspace…)"));
     m_search->setClearButtonEnabled(true);
 
-    m_table = new QTableView;
-    m_table->setObjectName(QStringLiteral("auditTable"));
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(AuditLogList::Time, Qt::DescendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(AuditLogList::Uri, QHeaderView::Stretch);
+    m_table = makeRecordTable(QStringLiteral("auditTable"), m_proxy, AuditLogList::Time, AuditLogList::Uri);
 
     m_details = new QPlainTextEdit;
     m_details->setObjectName(QStringLiteral("auditDetails"));

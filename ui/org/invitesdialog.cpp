@@ -13,7 +13,6 @@
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -98,19 +97,8 @@ InvitesDialog::InvitesDialog(OrgCommands *commands, ClipboardService *clipboard,
     m_proxy->setFilterRole(InviteTableModel::StatusRole);
     m_proxy->setFilterKeyColumn(InviteTableModel::Status);
 
-    m_table = new QTableView;
-    m_table->setObjectName(QStringLiteral("invitesTable"));
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(InviteTableModel::Created, Qt::DescendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(InviteTableModel::Email, QHeaderView::Stretch);
+    m_table = makeRecordTable(QStringLiteral("invitesTable"), m_proxy, InviteTableModel::Created,
+                              InviteTableModel::Email);
 
     m_refresh = new QPushButton(tr("&Refresh"));
     m_refresh->setObjectName(QStringLiteral("invitesRefresh"));

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QStringList>
 
+class QAbstractItemModel;
 class QComboBox;
 class QDialogButtonBox;
 class QFormLayout;
@@ -17,6 +18,7 @@ class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
+class QTableView;
 class QTreeWidget;
 class QVBoxLayout;
 
@@ -27,6 +29,11 @@ namespace pk::ui {
 QStringList assignableOrgRoles();
 /// The workspace roles (`admin`, `manager`, `member`; ADMIN-API.md §4, ROLES.md).
 QStringList workspaceRoles();
+/// A read-only record table (invites, audit log) named `objectName` over `model`: sortable, newest first by
+/// `sortColumn`, one whole row selected at a time, columns fitted to their contents except `stretchColumn`,
+/// which takes the rest. The caller owns it (put it in a layout).
+QTableView *makeRecordTable(const QString &objectName, QAbstractItemModel *model, int sortColumn,
+                            int stretchColumn);
 
 /// A form whose OK sends a request and stays open until the server answers (the KeyFormDialog habit of
 /// ui/keys). accept() checks validationError(): with an error the error line shows it and nothing is
