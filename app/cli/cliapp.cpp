@@ -801,6 +801,12 @@ void CliApp::keysList()
                       .arg(warningDays == 1 ? tr("1 day") : tr("%1 days").arg(warningDays)));
         print(tr("%n key(s); last synced %1.\n", nullptr, int(keys.size()))
                   .arg(Timestamp::fromUtc(snap.syncedAtUtc).toLocalDisplay()));
+        // None listed because this key may list none (e.g. a workspace user key): say so, not just "0".
+        const access::Decision serviceKeys =
+            access::AccessPolicy::decide(m_session->principal(), access::Action::ServiceKeyList);
+        if (keys.isEmpty() && !serviceKeys.allowed &&
+            !access::AccessPolicy::decide(m_session->principal(), access::Action::AdminKeyList).allowed)
+            print(tr("This profile's key may not list API keys: %1.\n").arg(serviceKeys.reason));
         finish(Ok);
     });
 }

@@ -37,6 +37,7 @@ private slots:
     void sandboxWhoamiPerPersona_data();
     void sandboxWhoamiPerPersona();
     void sandboxUnknownPersona();
+    void keyThatMayNotListKeysSaysSo();
     void usageErrorsAreOneLine();
     void keyIsNeverTakenFromArgv();
     void revokeNeedsConfirmationWithoutTerminal();
@@ -160,6 +161,17 @@ void TestCli::sandboxUnknownPersona()
     QVERIFY(r.err.contains("nobody"));
     QVERIFY(r.err.contains("owner"));
     QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::keyThatMayNotListKeysSaysSo()
+{
+    // The member persona holds a workspace user key: Portkey refuses it every key list.
+    const Result r = run({QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("--sandbox"),
+                          QStringLiteral("--persona"), QStringLiteral("member")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY2(r.out.contains("0 key(s)") &&
+                 r.out.contains("may not list API keys: user keys cannot manage keys"),
+             r.out.constData());
 }
 
 void TestCli::usageErrorsAreOneLine()
