@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTextStream>
 
 #include <cstdio>
@@ -74,6 +75,9 @@ int main(int argc, char *argv[])
     QString hardeningError;
     const bool hardened = pk::hardenProcess(&hardeningError);
     answerInformationOptions(argc, argv);
+    // Quiet by default: the app's own debug lines (ids, timings) only when asked for with QT_LOGGING_RULES,
+    // which takes precedence over these rules.
+    QLoggingCategory::setFilterRules(QStringLiteral("pk.*.debug=false"));
     QApplication app(argc, argv);
     if (!hardened)
         qWarning().noquote() << "core dumps could not be disabled:" << hardeningError;
