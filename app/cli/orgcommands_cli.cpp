@@ -758,12 +758,16 @@ void CliApp::auditList()
                 printJson(out);
                 return finish(Ok);
             }
-            QList<QStringList> rows{{tr("TIME"), tr("METHOD"), tr("STATUS"), tr("RESOURCE"), tr("ACTION"),
-                                     tr("URI"), tr("USER")}};
-            for (const AuditLogRecord &rec : r.value)
-                rows.append({rec.timestamp.toLocalDisplay(), rec.method,
-                             QString::number(rec.responseStatusCode), rec.resourceType, rec.action, rec.uri,
-                             rec.userId});
+            QList<QStringList> rows{
+                {tr("TIME"), tr("METHOD"), tr("STATUS"), tr("RESOURCE"), tr("ACTION"), tr("URI"), tr("BY")}};
+            const QHash<QString, QString> names = m_org->actorNames();
+            for (const AuditLogRecord &rec : r.value) {
+                const QString who = names.value(rec.userId, rec.userId);
+                rows.append(
+                    {rec.timestamp.toLocalDisplay(), rec.method, QString::number(rec.responseStatusCode),
+                     rec.resourceType, rec.action, rec.uri,
+                     rec.userType.isEmpty() ? who : QStringLiteral("%1 (%2)").arg(who, rec.userType)});
+            }
             print(table(rows));
             print(tr("%n record(s).\n", nullptr, int(r.value.size())));
             finish(Ok);

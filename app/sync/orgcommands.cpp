@@ -341,6 +341,17 @@ bool OrgCommands::isSelf(const QString &userId) const
     return false;
 }
 
+QHash<QString, QString> OrgCommands::actorNames() const
+{
+    QHash<QString, QString> names;
+    const CacheSnapshot &snap = d->session->snapshot();
+    for (const User &user : snap.users)
+        names.insert(user.id, user.displayName());
+    for (const ApiKey &key : snap.keys)
+        names.insert(key.id, key.name);
+    return names;
+}
+
 void OrgCommands::cancelAll()
 {
     d->cancelling = true;

@@ -5,6 +5,7 @@
 #include "portkey/adminapiclient.h"
 #include "portkey/apierror.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
@@ -124,6 +125,10 @@ public:
     /// filled in from the cached keys' `organisation_id` when `query` leaves it empty.
     void listAuditLogs(const AuditLogQuery &query,
                        std::function<void(const ApiResult<QList<AuditLogRecord>> &)> done);
+
+    /// Display names of whoever can appear as the actor of an audit-log record (`user_id`, L34742): the
+    /// snapshot's organisation users (by user id) and API keys (by key id, for `user_type` `api_key`).
+    QHash<QString, QString> actorNames() const;
 
     /// Cancels pending calls; their callbacks run with ApiError::Cancelled.
     void cancelAll();

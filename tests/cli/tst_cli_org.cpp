@@ -267,6 +267,8 @@ void TestCliOrg::auditListsWrites()
     QVERIFY(text.out.startsWith("TIME"));
     const QByteArray row = text.out.split('\n').value(1);
     QVERIFY2(row.contains("CET") || row.contains("CEST") || row.contains("GMT+"), row.constData());
+    // Who did it, by name: the owner persona's Admin API key.
+    QVERIFY2(row.contains("Owner master key (api_key)"), row.constData());
 }
 
 void TestCliOrg::refusalsAreOneLineAndSendNothing_data()

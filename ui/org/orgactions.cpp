@@ -687,12 +687,7 @@ void OrgActions::showAuditLog()
         return;
     auto *dialog = new AuditLogDialog(m_commands, m_session->snapshot().workspaces, m_window);
     dialog->setObjectName(QStringLiteral("auditLogDialog"));
-    QHash<QString, QString> actors;
-    for (const User &user : m_session->snapshot().users)
-        actors.insert(user.id, user.displayName());
-    for (const ApiKey &key : m_session->snapshot().keys)
-        actors.insert(key.id, key.name);
-    dialog->setActorNames(actors);
+    dialog->setActorNames(m_commands->actorNames());
     dialog->load();
     openDialog(dialog, {});
 }
