@@ -871,14 +871,21 @@ void MainWindow::focusSearch()
     d->search->selectAll();
 }
 
-void MainWindow::copyKeyId()
+std::optional<ApiKey> MainWindow::soleSelectedKey(const QString &actionName) const
 {
     const QList<ApiKey> keys = selectedKeys();
-    if (keys.size() != 1)
+    if (keys.size() != 1 || (!actionName.isEmpty() && !action(actionName)->isEnabled()))
+        return std::nullopt;
+    return keys.first();
+}
+
+void MainWindow::copyKeyId()
+{
+    const std::optional<ApiKey> key = soleSelectedKey();
+    if (!key)
         return;
-    d->clipboard->copy(keys.first().id, false);
-    statusBar()->showMessage(tr("Copied the id of \"%1\" (the id is not a secret).").arg(keys.first().name),
-                             4000);
+    d->clipboard->copy(key->id, false);
+    statusBar()->showMessage(tr("Copied the id of \"%1\" (the id is not a secret).").arg(key->name), 4000);
 }
 
 void MainWindow::newServiceKey()
@@ -1131,12 +1138,10 @@ void MainWindow::finishRevoke()
 
 void MainWindow::rotateSelected()
 {
-    if (!action(QStringLiteral("actionRotate"))->isEnabled())
+    const std::optional<ApiKey> one = soleSelectedKey(QStringLiteral("actionRotate"));
+    if (!one)
         return;
-    const QList<ApiKey> keys = selectedKeys();
-    if (keys.size() != 1)
-        return;
-    const ApiKey key = keys.first();
+    const ApiKey key = *one;
     auto *dialog = new RotateDialog(key, this);
     dialog->setOwnCredential(!key.id.isEmpty() && key.id == d->session->principal().keyId);
     connect(dialog, &RotateDialog::rotateRequested, this, [this, key](const QString &id, qint64 periodMs) {
@@ -1163,12 +1168,10 @@ void MainWindow::rotateSelected()
 
 void MainWindow::editSelected()
 {
-    if (!action(QStringLiteral("actionEdit"))->isEnabled())
+    const std::optional<ApiKey> one = soleSelectedKey(QStringLiteral("actionEdit"));
+    if (!one)
         return;
-    const QList<ApiKey> keys = selectedKeys();
-    if (keys.size() != 1)
-        return;
-    const ApiKey key = keys.first();
+    const ApiKey key = *one;
     auto *dialog = new EditKeyDialog(key, this);
     QPointer<EditKeyDialog> guard(dialog);
     connect(dialog, &EditKeyDialog::patchReady, this,

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QAction;
 class QComboBox;
@@ -64,6 +65,9 @@ public:
     MessageBar *messageBar() const;
     /// The selected keys, in view order (copies of what the model holds; masked keys only).
     QList<ApiKey> selectedKeys() const;
+    /// The one selected key, when exactly one is selected and the action named `actionName` (if any) is
+    /// enabled; std::nullopt otherwise.
+    std::optional<ApiKey> soleSelectedKey(const QString &actionName = QString()) const;
     /// The ids of the selected keys, in view order.
     QStringList selectedKeyIds() const;
     /// Selects the key with `id` in the table (clearing the filter if it hides the key). Returns false
